@@ -1,0 +1,100 @@
+"""L'historique lisible d'un contrat : qui a changé quoi, et quand, à partir des tables de
+django-simple-history (contrat, objectifs retenus, signataires, financements, avenants)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.formats import localize
+
+from .models import Avenant, Contrat, Financement, ObjectifContrat, Signataire, SourceFinancement
+
+ACTIONS = {"+": "ajout", "~": "modification", "-": "suppression"}
+CHAMPS_IGNORES = {"id", "modifie_le", "contrat", "slug", "cree_par", "collectivite", "cycle"}
+
+
+@dataclass
+class Evenement:
+    date: datetime
+    auteur: object
+    objet: str
+    action: str
+    changements: list = field(default_factory=list)
+
+
+def afficher(valeur):
+    if valeur is None or valeur == "":
+        return "—"
+    if isinstance(valeur, Decimal):
+        return f"{localize(valeur)} €"
+    if isinstance(valeur, date):
+        return valeur.strftime("%d/%m/%Y")
+    return str(valeur)
+
+
+def changements(modele, precedent, courant):
+    if precedent is None:
+        return []
+    lignes = []
+    for f in modele._meta.concrete_fields:
+        if f.name in CHAMPS_IGNORES:
+            continue
+        avant, apres = getattr(precedent, f.attname), getattr(courant, f.attname)
+        if avant != apres:
+            if f.choices:
+                choix = dict(f.flatchoices)
+                avant, apres = choix.get(avant, avant), choix.get(apres, apres)
+            lignes.append((str(f.verbose_name).capitalize(), afficher(avant), afficher(apres)))
+    return lignes
+
+
+def historique_contrat(contrat):
+    numeros = dict(contrat.cycle.objectifs.values_list("pk", "numero"))
+    sources = dict(SourceFinancement.objects.values_list("pk", "libelle"))
+
+    def libelle(modele, record):
+        if modele is Contrat:
+            return "Contrat"
+        if modele is ObjectifContrat:
+            return f"Objectif n° {numeros.get(record.objectif_id, '?')} retenu"
+        if modele is Signataire:
+            return f"Signataire : {record.nom}"
+        if modele is Financement:
+            return (
+                f"Financement objectif n° {numeros.get(record.objectif_id, '?')}, "
+                f"{record.annee}, {sources.get(record.source_id, '?')}"
+            )
+        return f"Avenant n° {record.numero}"
+
+    evenements = []
+    for modele, filtre in (
+        (Contrat, {"id": contrat.pk}),
+        (ObjectifContrat, {"contrat_id": contrat.pk}),
+        (Signataire, {"contrat_id": contrat.pk}),
+        (Financement, {"contrat_id": contrat.pk}),
+        (Avenant, {"contrat_id": contrat.pk}),
+    ):
+        precedents = {}
+        records = modele.history.filter(**filtre).select_related("history_user").order_by("history_date", "history_id")
+        for record in records:
+            precedent = precedents.get(record.id)
+            details = changements(modele, precedent, record)
+            if record.history_type == "+" and modele is Financement:
+                details = [("Montant", "—", afficher(record.montant))]
+            if record.history_type == "-" and modele is Financement:
+                details = [("Montant", afficher(record.montant), "—")]
+            if record.history_type == "~" and not details:
+                precedents[record.id] = record
+                continue
+            evenements.append(
+                Evenement(
+                    date=record.history_date,
+                    auteur=record.history_user,
+                    objet=libelle(modele, record),
+                    action=ACTIONS[record.history_type],
+                    changements=details,
+                )
+            )
+            precedents[record.id] = record
+    evenements.sort(key=lambda e: e.date, reverse=True)
+    return evenements

@@ -1,0 +1,170 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Max
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from . import services
+from .forms import (
+    AvenantForm,
+    ContratForm,
+    FiltreContratsForm,
+    FinancementsForm,
+    ObjectifsForm,
+    SignataireFormSet,
+    version_de,
+)
+from .historique import historique_contrat
+from .models import Contrat, SourceFinancement
+from .permissions import peut_modifier_contrat, peut_voir_contrat
+
+
+def accueil(request):
+    """Les contrats du territoire de l'utilisateur ; toute la France pour les directions nationales."""
+    contrats = Contrat.objects.visibles_par(request.user).pour_liste()
+    filtres = FiltreContratsForm(request.GET or None)
+    if filtres.is_valid():
+        if filtres.cleaned_data["region"]:
+            contrats = contrats.filter(collectivite__region=filtres.cleaned_data["region"])
+        if filtres.cleaned_data["statut"]:
+            contrats = contrats.filter(statut=filtres.cleaned_data["statut"])
+        if filtres.cleaned_data["q"]:
+            contrats = contrats.filter(collectivite__nom__icontains=filtres.cleaned_data["q"])
+    page = Paginator(contrats.order_by("collectivite__nom"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contractualisation/accueil.html",
+        {"page": page, "filtres": filtres, "national": request.user.perimetre.national},
+    )
+
+
+def contrat_visible(request, slug, *, pour_modifier=False):
+    contrat = get_object_or_404(
+        Contrat.objects.select_related("collectivite__region", "cycle").prefetch_related("collectivite__departements"),
+        slug=slug,
+    )
+    if not peut_voir_contrat(request.user, contrat):
+        raise PermissionDenied
+    if pour_modifier and not peut_modifier_contrat(request.user, contrat):
+        raise PermissionDenied
+    return contrat
+
+
+def objectifs_du_contrat(contrat):
+    return [
+        oc.objectif
+        for oc in contrat.objectifs_contrat.select_related("objectif__engagement").prefetch_related("objectif__sources")
+    ]
+
+
+def contrat_detail(request, slug):
+    contrat = contrat_visible(request, slug)
+    objectifs = objectifs_du_contrat(contrat)
+    return render(
+        request,
+        "contractualisation/contrat.html",
+        {
+            "contrat": contrat,
+            "objectifs": objectifs,
+            "signataires": contrat.signataires.select_related("institution"),
+            "avenants": contrat.avenants.all(),
+            "tableau": services.tableau_financement(contrat, objectifs=objectifs),
+            "peut_modifier": peut_modifier_contrat(request.user, contrat),
+        },
+    )
+
+
+def marquer_modifie(contrat):
+    """Change la version du contrat sans créer d'entrée d'historique (les lignes modifiées en ont une)."""
+    Contrat.objects.filter(pk=contrat.pk).update(modifie_le=timezone.now())
+
+
+def contrat_modifier(request, slug):
+    contrat = contrat_visible(request, slug, pour_modifier=True)
+    form = ContratForm(request.POST or None, instance=contrat, instance_version=version_de(contrat))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le contrat a été mis à jour.")
+        return redirect(contrat)
+    return render(request, "contractualisation/contrat_form.html", {"contrat": contrat, "form": form})
+
+
+def objectifs_modifier(request, slug):
+    contrat = contrat_visible(request, slug, pour_modifier=True)
+    choisis = list(contrat.objectifs_contrat.values_list("objectif_id", flat=True))
+    form = ObjectifsForm(
+        request.POST or None,
+        cycle=contrat.cycle,
+        initial={"objectifs": choisis},
+        instance_version=version_de(contrat),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choisir_objectifs(contrat, list(form.cleaned_data["objectifs"]))
+        except ValidationError as erreur:
+            form.add_error("objectifs", erreur)
+        else:
+            marquer_modifie(contrat)
+            messages.success(request, "Les objectifs retenus ont été enregistrés.")
+            return redirect(contrat)
+    return render(request, "contractualisation/objectifs_form.html", {"contrat": contrat, "form": form})
+
+
+def signataires_modifier(request, slug):
+    contrat = contrat_visible(request, slug, pour_modifier=True)
+    formset = SignataireFormSet(request.POST or None, instance=contrat, prefix="signataires")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            marquer_modifie(contrat)
+        messages.success(request, "Les signataires ont été enregistrés.")
+        return redirect(contrat)
+    return render(request, "contractualisation/signataires_form.html", {"contrat": contrat, "formset": formset})
+
+
+def financements_modifier(request, slug):
+    contrat = contrat_visible(request, slug, pour_modifier=True)
+    objectifs = objectifs_du_contrat(contrat)
+    sources = list(SourceFinancement.objects.all())
+    form = FinancementsForm(
+        request.POST or None,
+        contrat=contrat,
+        objectifs=objectifs,
+        sources=sources,
+        financements=list(contrat.financements.all()),
+        instance_version=version_de(contrat),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            services.enregistrer_financements(contrat, form.montants())
+            marquer_modifie(contrat)
+        messages.success(request, "Le tableau de financement a été enregistré.")
+        return redirect(f"{contrat.get_absolute_url()}#financements")
+    return render(
+        request,
+        "contractualisation/financements_form.html",
+        {"contrat": contrat, "form": form, "sources": sources},
+    )
+
+
+def avenant_ajouter(request, slug):
+    contrat = contrat_visible(request, slug, pour_modifier=True)
+    suivant = (contrat.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
+    form = AvenantForm(request.POST or None, contrat=contrat, initial={"numero": suivant, "date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        services.ajouter_avenant(contrat, request.user, **form.cleaned_data)
+        marquer_modifie(contrat)
+        messages.success(request, f"L'avenant n° {form.cleaned_data['numero']} a été enregistré.")
+        return redirect(f"{contrat.get_absolute_url()}#avenants")
+    return render(request, "contractualisation/avenant_form.html", {"contrat": contrat, "form": form})
+
+
+def historique(request, slug):
+    contrat = contrat_visible(request, slug)
+    return render(
+        request,
+        "contractualisation/historique.html",
+        {"contrat": contrat, "evenements": historique_contrat(contrat)},
+    )

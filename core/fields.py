@@ -1,0 +1,37 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+ESPACES = re.compile(r"[\s\u00a0\u202f€]")
+
+
+class MontantField(forms.DecimalField):
+    """Montant en euros saisi à la française : « 12 345,50 », « 12345.5 » ou « 12 345 € »."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Saisissez un montant en euros, par exemple 12 345,50."
+        self.error_messages["min_value"] = "Le montant ne peut pas être négatif."
+        self.error_messages["max_decimal_places"] = "Deux chiffres après la virgule au plus."
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = ESPACES.sub("", value).replace(",", ".")
+            if value == "":
+                return None
+            try:
+                Decimal(value)
+            except InvalidOperation:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        return value

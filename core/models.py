@@ -1,0 +1,174 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+from .enums import Portee, Role, TypeCollectivite
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    nom = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "région"
+
+    def __str__(self):
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, unique=True)
+    nom = models.CharField(max_length=100)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "département"
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class Collectivite(models.Model):
+    """La partie qui contracte : un conseil départemental ou une collectivité à statut particulier,
+    couvrant un ou plusieurs départements INSEE (Alsace : 67 et 68 ; Corse : 2A et 2B)."""
+
+    nom = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    type = models.CharField(max_length=30, choices=TypeCollectivite.choices)
+    departements = models.ManyToManyField(Departement, related_name="collectivites")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="collectivites")
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "collectivité"
+
+    def __str__(self):
+        return self.nom
+
+    @property
+    def departement_ids(self):
+        # Lit la liste préchargée quand la vue l'a demandée (prefetch_related), sinon interroge la base.
+        return {d.pk for d in self.departements.all()}
+
+
+class TypeInstitution(models.Model):
+    """Référentiel : CD, ARS, DREETS, DDETS, préfecture, DGCS… modifiable par l'administration nationale."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    libelle = models.CharField("libellé", max_length=150)
+    portee = models.CharField("portée", max_length=20, choices=Portee.choices)
+    signataire_contrat = models.BooleanField(
+        "signataire du contrat",
+        default=False,
+        help_text="Ses référents peuvent modifier les contrats de leur territoire (CD, ARS, préfecture).",
+    )
+    ordre = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ordre", "libelle"]
+        verbose_name = "type d'institution"
+        verbose_name_plural = "types d'institution"
+
+    def __str__(self):
+        return self.libelle
+
+
+class Institution(models.Model):
+    nom = models.CharField(max_length=200)
+    type = models.ForeignKey(TypeInstitution, on_delete=models.PROTECT, related_name="institutions")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    departement = models.ForeignKey(Departement, null=True, blank=True, on_delete=models.PROTECT)
+    collectivite = models.ForeignKey(Collectivite, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["nom"], name="institution_nom_unique")]
+
+    def __str__(self):
+        return self.nom
+
+
+class UtilisateurManager(UserManager):
+    def _create_user(self, email, password, **extra_fields):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class Utilisateur(AbstractUser):
+    """Un agent, identifié par son adresse e-mail (ProConnect viendra s'y brancher)."""
+
+    username = None
+    email = models.EmailField("adresse e-mail", unique=True)
+    fonction = models.CharField(max_length=150, blank=True)
+    institutions = models.ManyToManyField(Institution, through="Adhesion", related_name="membres")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UtilisateurManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "utilisateur"
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    @property
+    def perimetre(self):
+        """Ce que l'utilisateur voit, calculé une fois par requête à partir de ses adhésions."""
+        from .perimetre import Perimetre
+
+        if not hasattr(self, "_perimetre"):
+            self._perimetre = Perimetre.de(self)
+        return self._perimetre
+
+
+class AdhesionQuerySet(models.QuerySet):
+    def nationales(self):
+        return self.filter(institution__type__portee=Portee.NATIONALE)
+
+    def couvrant_collectivite(self, collectivite):
+        return self.filter(
+            Q(institution__type__portee=Portee.NATIONALE)
+            | Q(institution__collectivite=collectivite)
+            | Q(institution__region_id=collectivite.region_id)
+            | Q(institution__departement__in=collectivite.departements.all())
+        )
+
+
+class Adhesion(models.Model):
+    """Appartenance d'un utilisateur à une institution, avec un rôle."""
+
+    utilisateur = models.ForeignKey(Utilisateur, on_delete=models.CASCADE, related_name="adhesions")
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="adhesions")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.LECTEUR)
+
+    objects = AdhesionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "adhésion"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["utilisateur", "institution"],
+                name="adhesion_unique",
+                violation_error_message="Cet utilisateur est déjà membre de cette institution.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.utilisateur} — {self.institution} ({self.get_role_display()})"

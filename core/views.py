@@ -1,0 +1,63 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from .forms import ChangementMotDePasseForm, ConnexionForm, NouveauMotDePasseForm, ReinitialisationForm
+
+
+class Connexion(auth_views.LoginView):
+    form_class = ConnexionForm
+    template_name = "registration/connexion.html"
+    redirect_authenticated_user = True
+
+
+class Reinitialisation(auth_views.PasswordResetView):
+    form_class = ReinitialisationForm
+    template_name = "registration/reinitialisation.html"
+    email_template_name = "registration/email_reinitialisation.txt"
+    subject_template_name = "registration/sujet_reinitialisation.txt"
+    success_url = reverse_lazy("reinitialisation_envoyee")
+
+
+class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
+    form_class = NouveauMotDePasseForm
+    template_name = "registration/nouveau_mot_de_passe.html"
+    success_url = reverse_lazy("reinitialisation_terminee")
+
+
+class ChangementMotDePasse(auth_views.PasswordChangeView):
+    form_class = ChangementMotDePasseForm
+    template_name = "registration/changement_mot_de_passe.html"
+    success_url = reverse_lazy("mon_compte")
+
+    def form_valid(self, form):
+        from django.contrib import messages
+
+        messages.success(self.request, "Votre mot de passe a été modifié.")
+        return super().form_valid(form)
+
+
+def mon_compte(request):
+    adhesions = request.user.adhesions.select_related("institution__type").order_by("institution__nom")
+    return render(request, "core/mon_compte.html", {"adhesions": adhesions})
+
+
+@login_not_required
+def accessibilite(request):
+    return render(request, "core/accessibilite.html")
+
+
+@login_not_required
+def erreur_403(request, exception=None):
+    return render(request, "erreurs/403.html", status=403)
+
+
+@login_not_required
+def erreur_404(request, exception=None):
+    return render(request, "erreurs/404.html", status=404)
+
+
+@login_not_required
+def erreur_500(request):
+    return render(request, "erreurs/500.html", status=500)

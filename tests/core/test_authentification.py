@@ -1,0 +1,61 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import MOT_DE_PASSE
+
+
+def test_connexion_par_email(client, acteurs):
+    user = acteurs["lecteur_cd13"]
+    reponse = client.post(reverse("login"), {"username": user.email, "password": MOT_DE_PASSE})
+    assert reponse.status_code == 302
+    assert client.get(reverse("mon_compte")).status_code == 200
+
+
+def test_mauvais_mot_de_passe_message_en_francais(client, acteurs):
+    reponse = client.post(reverse("login"), {"username": acteurs["lecteur_cd13"].email, "password": "faux"})
+    assert "Adresse e-mail ou mot de passe incorrect." in reponse.content.decode()
+
+
+def test_force_brute_verrouille_puis_libere(client, acteurs, settings):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    user = acteurs["lecteur_cd13"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": user.email, "password": "faux"})
+    bloque = client.post(reverse("login"), {"username": user.email, "password": MOT_DE_PASSE})
+    assert bloque.status_code == 429
+    assert "temporairement bloquée" in bloque.content.decode()
+    # Le verrou n'est jamais permanent : après le délai de refroidissement, la connexion redevient possible.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME * 2)
+    assert client.post(reverse("login"), {"username": user.email, "password": MOT_DE_PASSE}).status_code == 302
+
+
+def test_reinitialisation_du_mot_de_passe_par_email(client, acteurs):
+    user = acteurs["lecteur_cd13"]
+    assert client.post(reverse("password_reset"), {"email": user.email}).status_code == 302
+    assert len(mail.outbox) == 1
+    lien = next(ligne for ligne in mail.outbox[0].body.splitlines() if "/mot-de-passe/nouveau/" in ligne)
+    chemin = lien.split("testserver", 1)[1]
+    formulaire = client.get(chemin, follow=True)
+    nouveau = "Un-nouveau-mot-de-passe-9"
+    reponse = client.post(formulaire.redirect_chain[-1][0], {"new_password1": nouveau, "new_password2": nouveau})
+    assert reponse.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(nouveau)
+
+
+def test_deconnexion(client, acteurs):
+    client.force_login(acteurs["lecteur_cd13"])
+    client.post(reverse("logout"))
+    assert client.get(reverse("mon_compte")).status_code == 302
+
+
+@pytest.mark.parametrize("code", [403, 404])
+def test_pages_d_erreur_dsfr(client, acteurs, contrat47, code):
+    client.force_login(acteurs["lecteur_cd13"])
+    url = contrat47.get_absolute_url() if code == 403 else "/nulle-part/"
+    reponse = client.get(url)
+    assert reponse.status_code == code
+    assert "fr-header" in reponse.content.decode()
