@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
 from core.fields import MontantField
+from core.forms import VersionMixin
 from core.models import Region
 
 from .enums import StatutContrat
@@ -24,29 +25,6 @@ class FiltreContratsForm(DsfrBaseForm):
         label="Statut", choices=[("", "Tous les statuts"), *StatutContrat.choices], required=False
     )
     q = forms.CharField(label="Collectivité", required=False, max_length=100)
-
-
-class VersionMixin(forms.Form):
-    """Détecte une modification concurrente : le formulaire porte la date de dernière modification lue à
-    l'ouverture ; si elle a changé entre-temps, l'enregistrement est refusé."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, instance_version=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance_version = instance_version
-        if not self.is_bound:
-            self.fields["version"].initial = instance_version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance_version is not None and cleaned.get("version") != self.instance_version:
-            raise ValidationError(
-                "Ce contrat a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page. "
-                "Vos saisies sont conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau.",
-                code="conflit",
-            )
-        return cleaned
 
 
 def version_de(contrat):
