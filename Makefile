@@ -40,3 +40,7 @@ lint: install
 
 clean:
 	rm -rf .venv .tools db.sqlite3 staticfiles
+
+# Banc de charge sur un volume national (PostgreSQL de la machine, gunicorn, locust) : voir docs/benchmarks.md.
+bench: install
+	$(PY) bench/run.py

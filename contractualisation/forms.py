@@ -62,8 +62,8 @@ class ObjectifsForm(DsfrBaseForm, VersionMixin):
         label="Objectifs retenus",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
         help_text="Les objectifs obligatoires du cycle sont toujours retenus.",
+        error_messages={"required": "Retenez au moins les objectifs obligatoires du cycle."},
     )
 
     def __init__(self, *args, cycle, **kwargs):

@@ -33,5 +33,5 @@ class MontantField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
+            return f"{value:,.2f}".replace(",", " ").replace(".", ",")
         return value

@@ -27,4 +27,5 @@ urlpatterns = [
     path("mon-compte/", views.mon_compte, name="mon_compte"),
     path("mon-compte/mot-de-passe/", views.ChangementMotDePasse.as_view(), name="changement_mot_de_passe"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("sante/", views.sante, name="sante"),
 ]

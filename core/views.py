@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
@@ -41,6 +42,12 @@ class ChangementMotDePasse(auth_views.PasswordChangeView):
 def mon_compte(request):
     adhesions = request.user.adhesions.select_related("institution__type").order_by("institution__nom")
     return render(request, "core/mon_compte.html", {"adhesions": adhesions})
+
+
+@login_not_required
+def sante(request):
+    """Vue minimale (ni base, ni gabarit) : contrôle de santé et plancher du banc de charge."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_not_required

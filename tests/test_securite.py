@@ -17,6 +17,7 @@ PUBLIQUES = {
     "password_reset_confirm",
     "reinitialisation_terminee",
     "accessibilite",
+    "sante",
     "pratiques:bibliotheque",
 }
 EXEMPLES = {
