@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -33,10 +33,14 @@ def accueil(request):
         if filtres.cleaned_data["q"]:
             contrats = contrats.filter(collectivite__nom__icontains=filtres.cleaned_data["q"])
     page = Paginator(contrats.order_by("collectivite__nom"), 100).get_page(request.GET.get("page"))
+    # Le tableau est mis en cache tant qu'aucun contrat visible n'a changé (même liste, même version).
+    etat = contrats.aggregate(nombre=Count("pk"), version=Max("modifie_le"))
+    perimetre = "national" if request.user.perimetre.national else f"u{request.user.pk}"
+    cle_cache = f"{perimetre}|{request.GET.urlencode()}|{etat['nombre']}|{etat['version']}"
     return render(
         request,
         "contractualisation/accueil.html",
-        {"page": page, "filtres": filtres, "national": request.user.perimetre.national},
+        {"page": page, "filtres": filtres, "national": request.user.perimetre.national, "cle_cache": cle_cache},
     )
 
 
@@ -59,6 +63,18 @@ def objectifs_du_contrat(contrat):
     ]
 
 
+class Paresseux:
+    """Calcule une valeur au premier accès seulement : rien n'est fait si le gabarit sert le fragment en cache."""
+
+    def __init__(self, calcul):
+        self._calcul = calcul
+
+    def __getattr__(self, nom):
+        if "_valeur" not in self.__dict__:
+            self.__dict__["_valeur"] = self._calcul()
+        return getattr(self.__dict__["_valeur"], nom)
+
+
 def contrat_detail(request, slug):
     contrat = contrat_visible(request, slug)
     objectifs = objectifs_du_contrat(contrat)
@@ -70,7 +86,7 @@ def contrat_detail(request, slug):
             "objectifs": objectifs,
             "signataires": contrat.signataires.select_related("institution"),
             "avenants": contrat.avenants.all(),
-            "tableau": services.tableau_financement(contrat, objectifs=objectifs),
+            "tableau": Paresseux(lambda: services.tableau_financement(contrat, objectifs=objectifs)),
             "peut_modifier": peut_modifier_contrat(request.user, contrat),
         },
     )

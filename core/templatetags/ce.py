@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 
 register = template.Library()
 
@@ -11,7 +10,8 @@ def euros(valeur):
     """12345.5 → « 12 345,50 € » ; vide → « — »."""
     if valeur is None or valeur == "":
         return "—"
-    return f"{number_format(Decimal(valeur), decimal_pos=2, force_grouping=True)}\u00a0€"
+    # Formatage direct plutôt que number_format : appelé des centaines de fois par tableau de financement.
+    return f"{Decimal(valeur):,.2f}".replace(",", "\u202f").replace(".", ",") + "\u00a0€"
 
 
 @register.filter
