@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "suivi",
     "espace_partage",
     "pratiques",
+    "rapports",
     "demo",
 ]
 
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.RenouvellementSession",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,9 +143,10 @@ LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Session : huit heures d'inactivité au plus, renouvelées à chaque requête.
+# Session : huit heures d'inactivité au plus ; l'échéance est repoussée au plus toutes les cinq minutes
+# (core/middleware.py), pas à chaque requête.
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENOUVELLEMENT = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Force brute : verrouillage après 5 échecs par couple identifiant + adresse, levé après 15 minutes.
@@ -153,6 +157,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/verrouillage.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Avant le verrouillage d'un compte, les essais de connexion d'une même adresse sont limités (django-ratelimit).
+LIMITE_CONNEXIONS_IP = env("LIMITE_CONNEXIONS_IP", "20/m")
 
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None
@@ -214,7 +220,18 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "espace-partage-resume": {
+        "task": "espace_partage.tasks.envoyer_resumes",
+        "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
+    },
+    # Suivi : rappels des réunions (quelques jours avant), décisions en retard, recueils qualitatifs, résumés du jour.
+    "suivi-rappels-reunions": {"task": "suivi.tasks.envoyer_rappels_reunions", "schedule": timedelta(hours=1)},
+    "suivi-decisions-en-retard": {"task": "suivi.tasks.signaler_decisions_en_retard", "schedule": timedelta(days=1)},
+    "suivi-rappels-collectes": {"task": "suivi.tasks.rappeler_collectes", "schedule": timedelta(days=1)},
+    "suivi-resumes-quotidiens": {"task": "suivi.tasks.envoyer_resumes_quotidiens", "schedule": timedelta(days=1)},
+}
+URL_SITE = env("URL_SITE", "http://127.0.0.1:8000")  # liens absolus des e-mails
 
 CACHES = {
     "default": (
@@ -223,10 +240,20 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Avec Redis (production), la session est lue dans le cache et écrite aussi en base (rien de perdu au
+# redémarrage de Redis) : une requête SQL de moins par page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 CONTRAT_ENFANCE = {
     "TAILLE_MAX_FICHIER": int(env("TAILLE_MAX_FICHIER_MO", "20")) * 1024 * 1024,
 }
+
+# Espace partagé : antivirus ClamAV (démon clamd) et service des fichiers par nginx (X-Accel-Redirect).
+CLAMD_HOST = env("CLAMD_HOST", "")
+CLAMD_PORT = int(env("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(env("CLAMD_TIMEOUT", "30"))
+FICHIERS_X_ACCEL_PREFIXE = env("FICHIERS_X_ACCEL_PREFIXE", "")
+ADRESSE_SITE = env("ADRESSE_SITE", "http://127.0.0.1:8000")  # liens absolus des e-mails envoyés par Celery
 
 LOGGING = {
     "version": 1,
@@ -248,3 +275,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY trop courte pour la production (50 caractères au moins).")
+
+# Pratiques inspirantes : envois du formulaire public par adresse IP (django-ratelimit), taille d'une pièce jointe.
+PRATIQUES_LIMITE_ENVOIS = env("PRATIQUES_LIMITE_ENVOIS", "40/h")
+PRATIQUES_TAILLE_MAX_PIECE = int(env("PRATIQUES_TAILLE_MAX_PIECE_MO", "5")) * 1024 * 1024

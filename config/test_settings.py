@@ -32,3 +32,13 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Chaque processus de test a son propre cache, et les tâches Celery s'exécutent dans le processus, même quand
+# REDIS_URL est défini (suite PostgreSQL + Redis de la CI) : vider le cache d'un test n'efface pas celui d'un
+# autre test en parallèle. Le vrai chemin Redis + worker Celery est couvert par tests/rapports/test_national.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+# La session est réécrite à chaque requête dans les tests (comme SESSION_SAVE_EVERY_REQUEST) : les nombres de
+# requêtes épinglés comptent donc l'écriture de session, au pire. Le renouvellement espacé de la production est
+# vérifié par tests/core/test_authentification.py.
+SESSION_RENOUVELLEMENT = 0
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("suivi/", include("suivi.urls")),
     path("espace-partage/", include("espace_partage.urls")),
     path("pratiques/", include("pratiques.urls")),
+    path("rapports/", include("rapports.urls")),
     path("admin-technique/", admin.site.urls),
 ]
 

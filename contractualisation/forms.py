@@ -106,28 +106,37 @@ SignataireFormSet = forms.inlineformset_factory(
 class FinancementsForm(DsfrBaseForm, VersionMixin):
     """Une case par objectif retenu, année du cycle et source de financement."""
 
-    def __init__(self, *args, contrat, objectifs, sources, financements, **kwargs):
+    def __init__(self, *args, contrat, objectifs, sources, financements, externes=None, **kwargs):
+        """`externes` : {objectif_id: {(annee, source_id): montant}} des objectifs financés par leurs fiches
+        actions, affichés en lecture seule."""
         super().__init__(*args, **kwargs)
+        externes = externes or {}
         existants = {(f.objectif_id, f.annee, f.source_id): f.montant for f in financements}
         self.grille = []
         for objectif in objectifs:
+            verrouille = objectif.pk in externes
             lignes = []
             for annee in contrat.cycle.annees:
                 cases = []
                 for source in sources:
                     nom = f"m_{objectif.pk}_{annee}_{source.pk}"
+                    if verrouille:
+                        initial = externes[objectif.pk].get((annee, source.pk))
+                    else:
+                        initial = existants.get((objectif.pk, annee, source.pk))
                     self.fields[nom] = MontantField(
                         label=f"Objectif n° {objectif.numero}, {annee}, {source.libelle}",
-                        initial=existants.get((objectif.pk, annee, source.pk)),
+                        initial=initial,
+                        disabled=verrouille,
                     )
                     cases.append(nom)
                 lignes.append((annee, cases))
-            self.grille.append((objectif, lignes))
+            self.grille.append((objectif, lignes, verrouille))
 
     def montants(self):
         resultat = {}
         for nom, valeur in self.cleaned_data.items():
-            if nom.startswith("m_"):
+            if nom.startswith("m_") and not self.fields[nom].disabled:
                 _, objectif_id, annee, source_id = nom.split("_")
                 resultat[(int(objectif_id), int(annee), int(source_id))] = valeur
         return resultat

@@ -6,9 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .enums import CategorieSource
+from .extensions import financements_externes
 from .models import Avenant, Contrat, Financement, Objectif, ObjectifContrat, SourceFinancement
 
 ZERO = Decimal("0")
@@ -64,9 +66,13 @@ def ajouter_avenant(contrat, auteur, numero, date, objet):
 
 @transaction.atomic
 def enregistrer_financements(contrat, montants):
-    """`montants` : {(objectif_id, annee, source_id): Decimal ou None}. Une case vide supprime la ligne."""
+    """`montants` : {(objectif_id, annee, source_id): Decimal ou None}. Une case vide supprime la ligne.
+    Les objectifs financés par leurs fiches actions ne se saisissent pas ici : leurs cases sont ignorées."""
     existants = {(f.objectif_id, f.annee, f.source_id): f for f in contrat.financements.all()}
+    externes = financements_externes(contrat)
     for cle, montant in montants.items():
+        if cle[0] in externes:
+            continue
         ligne = existants.get(cle)
         if montant is None:
             if ligne:
@@ -99,6 +105,7 @@ class BlocObjectif:
     total: Decimal
     total_etat: Decimal
     total_departement: Decimal
+    depuis_fiches: bool = False  # montants calculés à partir des fiches actions de l'objectif
 
     @property
     def alerte_cofinancement(self):
@@ -123,15 +130,21 @@ class TableauFinancement:
 
 
 def tableau_financement(contrat, objectifs=None, financements=None):
-    """Construit le tableau à partir des lignes de financement du contrat, en trois requêtes au plus."""
+    """Construit le tableau en quatre requêtes au plus. Pour un objectif dont les fiches actions portent des
+    montants, ce sont eux qui comptent (une seule saisie) ; sinon les lignes de financement du contrat."""
     sources = list(SourceFinancement.objects.all())
     if objectifs is None:
         objectifs = [oc.objectif for oc in contrat.objectifs_contrat.select_related("objectif")]
     if financements is None:
         financements = list(contrat.financements.all())
+    externes = financements_externes(contrat)
     montants = defaultdict(lambda: None)
     for f in financements:
-        montants[(f.objectif_id, f.annee, f.source_id)] = f.montant
+        if f.objectif_id not in externes:
+            montants[(f.objectif_id, f.annee, f.source_id)] = f.montant
+    for objectif_id, par_case in externes.items():
+        for (annee, source_id), montant in par_case.items():
+            montants[(objectif_id, annee, source_id)] = montant
 
     tableau = TableauFinancement(sources=sources, totaux_sources=[ZERO] * len(sources))
     for objectif in objectifs:
@@ -152,8 +165,15 @@ def tableau_financement(contrat, objectifs=None, financements=None):
                 total=sum(totaux, ZERO),
                 total_etat=par_categorie[CategorieSource.ETAT],
                 total_departement=par_categorie[CategorieSource.DEPARTEMENT],
+                depuis_fiches=objectif.pk in externes,
             )
         )
         tableau.totaux_sources = [a + b for a, b in zip(tableau.totaux_sources, totaux, strict=True)]
     tableau.total = sum(tableau.totaux_sources, ZERO)
     return tableau
+
+
+def marquer_modifie(contrat):
+    """Change la version du contrat (clé des caches de sa page et de la liste) sans entrée d'historique :
+    à appeler quand une donnée qui s'y affiche change ailleurs (lignes de financement, montants des fiches…)."""
+    Contrat.objects.filter(pk=contrat.pk).update(modifie_le=timezone.now())

@@ -5,8 +5,10 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from . import services
+from .extensions import financements_externes, liens_contrat
 from .forms import (
     AvenantForm,
     ContratForm,
@@ -63,18 +65,6 @@ def objectifs_du_contrat(contrat):
     ]
 
 
-class Paresseux:
-    """Calcule une valeur au premier accès seulement : rien n'est fait si le gabarit sert le fragment en cache."""
-
-    def __init__(self, calcul):
-        self._calcul = calcul
-
-    def __getattr__(self, nom):
-        if "_valeur" not in self.__dict__:
-            self.__dict__["_valeur"] = self._calcul()
-        return getattr(self.__dict__["_valeur"], nom)
-
-
 def contrat_detail(request, slug):
     contrat = contrat_visible(request, slug)
     objectifs = objectifs_du_contrat(contrat)
@@ -86,15 +76,12 @@ def contrat_detail(request, slug):
             "objectifs": objectifs,
             "signataires": contrat.signataires.select_related("institution"),
             "avenants": contrat.avenants.all(),
-            "tableau": Paresseux(lambda: services.tableau_financement(contrat, objectifs=objectifs)),
+            # Paresseux : rien n'est calculé si le gabarit sert le tableau depuis le fragment en cache.
+            "tableau": SimpleLazyObject(lambda: services.tableau_financement(contrat, objectifs=objectifs)),
             "peut_modifier": peut_modifier_contrat(request.user, contrat),
+            "liens": liens_contrat(contrat),
         },
     )
-
-
-def marquer_modifie(contrat):
-    """Change la version du contrat sans créer d'entrée d'historique (les lignes modifiées en ont une)."""
-    Contrat.objects.filter(pk=contrat.pk).update(modifie_le=timezone.now())
 
 
 def contrat_modifier(request, slug):
@@ -122,7 +109,7 @@ def objectifs_modifier(request, slug):
         except ValidationError as erreur:
             form.add_error("objectifs", erreur)
         else:
-            marquer_modifie(contrat)
+            services.marquer_modifie(contrat)
             messages.success(request, "Les objectifs retenus ont été enregistrés.")
             return redirect(contrat)
     return render(request, "contractualisation/objectifs_form.html", {"contrat": contrat, "form": form})
@@ -134,7 +121,7 @@ def signataires_modifier(request, slug):
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             formset.save()
-            marquer_modifie(contrat)
+            services.marquer_modifie(contrat)
         messages.success(request, "Les signataires ont été enregistrés.")
         return redirect(contrat)
     return render(request, "contractualisation/signataires_form.html", {"contrat": contrat, "formset": formset})
@@ -150,12 +137,13 @@ def financements_modifier(request, slug):
         objectifs=objectifs,
         sources=sources,
         financements=list(contrat.financements.all()),
+        externes=financements_externes(contrat),
         instance_version=version_de(contrat),
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             services.enregistrer_financements(contrat, form.montants())
-            marquer_modifie(contrat)
+            services.marquer_modifie(contrat)
         messages.success(request, "Le tableau de financement a été enregistré.")
         return redirect(f"{contrat.get_absolute_url()}#financements")
     return render(
@@ -171,7 +159,7 @@ def avenant_ajouter(request, slug):
     form = AvenantForm(request.POST or None, contrat=contrat, initial={"numero": suivant, "date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.ajouter_avenant(contrat, request.user, **form.cleaned_data)
-        marquer_modifie(contrat)
+        services.marquer_modifie(contrat)
         messages.success(request, f"L'avenant n° {form.cleaned_data['numero']} a été enregistré.")
         return redirect(f"{contrat.get_absolute_url()}#avenants")
     return render(request, "contractualisation/avenant_form.html", {"contrat": contrat, "form": form})

@@ -31,7 +31,12 @@ def interface(request):
                 "url": reverse("pratiques:bibliotheque"),
                 "section": "pratiques",
             },
+            {"libelle": "Mes notifications", "url": reverse("suivi:notifications"), "section": "notifications"},
         ]
+        if user.perimetre.national:
+            navigation.append(
+                {"libelle": "Rapports nationaux", "url": reverse("rapports:national"), "section": "rapports"}
+            )
         if user.perimetre.administrateur_national:
             navigation.append(
                 {

@@ -6,8 +6,13 @@ from django import forms
 ESPACES = re.compile(r"[\s\u00a0\u202f€]")
 
 
-class MontantField(forms.DecimalField):
-    """Montant en euros saisi à la française : « 12 345,50 », « 12345.5 » ou « 12 345 € »."""
+class NombreField(forms.DecimalField):
+    """Nombre positif saisi à la française : « 19 842 », « 12 345,50 », « 12345.5 »."""
+
+    messages = {
+        "invalid": "Saisissez un nombre, par exemple 19 842.",
+        "min_value": "Un nombre ne peut pas être négatif.",
+    }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 14)
@@ -16,9 +21,7 @@ class MontantField(forms.DecimalField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = "Saisissez un montant en euros, par exemple 12 345,50."
-        self.error_messages["min_value"] = "Le montant ne peut pas être négatif."
-        self.error_messages["max_decimal_places"] = "Deux chiffres après la virgule au plus."
+        self.error_messages.update(self.messages)
 
     def to_python(self, value):
         if isinstance(value, str):
@@ -30,6 +33,16 @@ class MontantField(forms.DecimalField):
             except InvalidOperation:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         return super().to_python(value)
+
+
+class MontantField(NombreField):
+    """Montant en euros saisi à la française : « 12 345,50 », « 12345.5 » ou « 12 345 € »."""
+
+    messages = {
+        "invalid": "Saisissez un montant en euros, par exemple 12 345,50.",
+        "min_value": "Le montant ne peut pas être négatif.",
+        "max_decimal_places": "Deux chiffres après la virgule au plus.",
+    }
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

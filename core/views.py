@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django_ratelimit.core import is_ratelimited
 
 from .forms import ChangementMotDePasseForm, ConnexionForm, NouveauMotDePasseForm, ReinitialisationForm
 
@@ -11,6 +13,16 @@ class Connexion(auth_views.LoginView):
     form_class = ConnexionForm
     template_name = "registration/connexion.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        """Force brute : d'abord ralentie (un nombre d'essais par minute et par adresse, tous comptes confondus),
+        puis chaque compte est verrouillé après AXES_FAILURE_LIMIT échecs, le temps du refroidissement."""
+        if is_ratelimited(
+            request, group="connexion", key="ip", rate=settings.LIMITE_CONNEXIONS_IP, method="POST", increment=True
+        ):
+            form = self.form_class(request, initial={"username": request.POST.get("username", "")})
+            return self.render_to_response(self.get_context_data(form=form, trop_de_tentatives=True), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class Reinitialisation(auth_views.PasswordResetView):

@@ -4,7 +4,9 @@ Utilisées par `make demo` et par les tests (parcours navigateur)."""
 
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -16,6 +18,9 @@ from core.models import Adhesion, Collectivite, Departement, Institution, Region
 from core.referentiels import GROUPE_COMITE_SELECTION
 
 MOT_DE_PASSE_DEMO = "Demo-Enfance-2025!"
+
+# Chaque application ajoute sa part (module `<application>.donnees_demo`, fonction `peupler()`), dans cet ordre.
+APPLICATIONS = ["fiches", "suivi", "espace_partage", "pratiques", "rapports"]
 
 # (nom de l'institution, type, territoire : ("collectivite", slug) / ("region", code) / ("departement", code))
 INSTITUTIONS = [
@@ -297,11 +302,12 @@ def creer_donnees_demo():
         Institution.objects.get_or_create(nom=nom, defaults={"type": types[code_type], **territoire(spec)})
     institutions = {i.nom: i for i in Institution.objects.all()}
 
+    mot_de_passe = make_password(MOT_DE_PASSE_DEMO)  # haché une fois (coûteux à dessein), partagé par les comptes
     for email, prenom, nom, fonction, institution, role in UTILISATEURS:
         user = Utilisateur.objects.filter(email=email).first()
         if user is None:
-            user = Utilisateur.objects.create_user(
-                email, MOT_DE_PASSE_DEMO, first_name=prenom, last_name=nom, fonction=fonction
+            user = Utilisateur.objects.create(
+                email=email, password=mot_de_passe, first_name=prenom, last_name=nom, fonction=fonction
             )
         Adhesion.objects.get_or_create(utilisateur=user, institution=institutions[institution], defaults={"role": role})
     Group.objects.get(name=GROUPE_COMITE_SELECTION).user_set.add(Utilisateur.objects.get(email="comite@demo.gouv.fr"))
@@ -342,4 +348,6 @@ def creer_donnees_demo():
         auteur = Utilisateur.objects.filter(adhesions__institution__collectivite=collectivite).first()
         for numero, jour, objet in donnees["avenants"]:
             contrats.ajouter_avenant(contrat, auteur, numero, jour, objet)
+    for application in APPLICATIONS:
+        import_module(f"{application}.donnees_demo").peupler()
     return Contrat.objects.filter(cycle=cycle).count()

@@ -1,10 +1,11 @@
 """Un volume national réaliste, à la demande : un contrat par collectivité, avec ses objectifs et ses
 financements, et des utilisateurs pour chaque territoire. Création en masse (bulk_create), déterministe
-pour une graine donnée. Chaque application ajoute sa part dans `ETAPES` (fiches, réunions, espace…)."""
+pour une graine donnée. Chaque application ajoute sa part (module `<application>.volumetrie`)."""
 
 import random
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -99,14 +100,14 @@ def creer_contrats(nombre, graine):
     return contrats
 
 
-# Les étapes suivantes reçoivent (contrats créés, hasard) ; les applications s'y ajoutent.
-ETAPES = []
+# Chaque application ajoute sa part (module `<application>.volumetrie`, fonction `peupler_volume(contrats, hasard)`).
+APPLICATIONS = ["fiches", "suivi", "espace_partage", "pratiques", "rapports"]
 
 
 @transaction.atomic
 def construire_volume(nombre_contrats=100, graine=2025):
     contrats = creer_contrats(nombre_contrats, graine)
     hasard = random.Random(graine + 1)
-    for etape in ETAPES:
-        etape(contrats, hasard)
+    for application in APPLICATIONS:
+        import_module(f"{application}.volumetrie").peupler_volume(contrats, hasard)
     return contrats

@@ -57,3 +57,13 @@ def acteurs(db):
         "association": factories.membre(factories.institution("association", None, nom="Asso"), Role.CONTRIBUTEUR),
         "sans_institution": factories.UtilisateurFactory(),
     }
+
+
+@pytest.fixture(autouse=True)
+def cache_vide():
+    """Chaque test part d'un cache vide (fragments de pages, compteurs de tentatives de connexion)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

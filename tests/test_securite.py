@@ -19,6 +19,12 @@ PUBLIQUES = {
     "accessibilite",
     "sante",
     "pratiques:bibliotheque",
+    "pratiques:detail",
+    "pratiques:exporter",
+    "pratiques:declarer",
+    "pratiques:etape",
+    "pratiques:envoyee",
+    "pratiques:reprendre",
 }
 EXEMPLES = {
     "int": "1",

@@ -59,3 +59,37 @@ def test_pages_d_erreur_dsfr(client, acteurs, contrat47, code):
     reponse = client.get(url)
     assert reponse.status_code == code
     assert "fr-header" in reponse.content.decode()
+
+
+def test_force_brute_ralentie_par_adresse_avant_le_verrou(client, acteurs, settings):
+    """Des essais sur plusieurs comptes depuis une même adresse sont ralentis (429, message en français)
+    sans verrouiller ces comptes ; une minute plus tard (compteur expiré), la connexion repasse."""
+    from django.core.cache import cache
+
+    settings.LIMITE_CONNEXIONS_IP = "3/m"
+    comptes = [acteurs["lecteur_cd13"], acteurs["referent_cd13"], acteurs["lecteur_dgcs"]]
+    for user in comptes:
+        assert client.post(reverse("login"), {"username": user.email, "password": "faux"}).status_code == 200
+    ralenti = client.post(reverse("login"), {"username": comptes[0].email, "password": MOT_DE_PASSE})
+    assert ralenti.status_code == 429
+    assert "patientez une minute" in ralenti.content.decode()
+    assert comptes[0].email in ralenti.content.decode()  # l'identifiant saisi n'est pas perdu
+    cache.clear()  # la fenêtre d'une minute est passée
+    assert client.post(reverse("login"), {"username": comptes[0].email, "password": MOT_DE_PASSE}).status_code == 302
+
+
+def test_session_renouvelee_sans_reecriture_a_chaque_requete(client, acteurs, settings):
+    """L'échéance de la session glisse (8 h d'inactivité), mais la session n'est réécrite en base qu'une fois
+    par période de renouvellement."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_RENOUVELLEMENT = 300
+    client.force_login(acteurs["lecteur_cd13"])
+    client.get(reverse("accueil"))
+    cle = client.session.session_key
+    premiere = Session.objects.get(pk=cle).expire_date
+    client.get(reverse("accueil"))
+    assert Session.objects.get(pk=cle).expire_date == premiere  # pas réécrite
+    settings.SESSION_RENOUVELLEMENT = 0
+    client.get(reverse("accueil"))
+    assert Session.objects.get(pk=cle).expire_date > premiere  # renouvelée
