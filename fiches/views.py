@@ -1,0 +1,366 @@
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_POST
+
+from contractualisation.views import contrat_visible
+from espace_partage import services as espace_partage
+from espace_partage.models import Ressource
+
+from . import exports, services
+from .enums import TypeExemple
+from .extensions import liens_fiche, reunions_des_fiches
+from .forms import CommentaireForm, FiltreFichesForm, NouvelleFicheForm, VersionSectionForm, personnes_du_territoire
+from .historique import historique_fiche
+from .models import (
+    Commentaire,
+    ExempleIndicateur,
+    Fiche,
+    IndicateurQuantitatif,
+    MontantFiche,
+    Partenaire,
+)
+from .permissions import peut_commenter_fiche, peut_contribuer_contrat, peut_modifier_fiche, peut_voir_fiche
+from .sections import SECTIONS
+
+
+def fiches_du_contrat(contrat):
+    return Fiche.objects.du_contrat(contrat).pour_liste()
+
+
+def liste(request, slug):
+    """La liste est un fragment en cache : sa clé change avec les fiches du contrat (dernière modification,
+    nombre), le contrat (montants des fiches, via `marquer_modifie`) et les filtres ; rien n'est calculé quand le
+    fragment vient du cache (objet paresseux)."""
+    contrat = contrat_visible(request, slug)
+    version = contrat.fiches.aggregate(derniere=Max("modifie_le"), nombre=Count("pk"))
+    cle = f"{contrat.pk}|{contrat.modifie_le.isoformat()}|{version['derniere']}|{version['nombre']}"
+    return render(
+        request,
+        "fiches/liste.html",
+        {
+            "contrat": contrat,
+            "liste": SimpleLazyObject(lambda: contenu_liste(contrat, request.GET)),
+            "cle_cache": f"{cle}|{request.GET.urlencode()}",
+            "peut_creer": peut_contribuer_contrat(request.user, contrat),
+        },
+    )
+
+
+def contenu_liste(contrat, parametres):
+    objectifs = [oc.objectif for oc in contrat.objectifs_contrat.select_related("objectif")]
+    fiches = fiches_du_contrat(contrat)
+    filtres = FiltreFichesForm(
+        parametres or None,
+        objectifs=objectifs,
+        referents=personnes_du_territoire(contrat.collectivite).filter(fiches_pilotees__contrat=contrat),
+    )
+    if filtres.is_valid():
+        donnees = filtres.cleaned_data
+        if donnees["objectif"]:
+            fiches = fiches.filter(objectif_contrat__objectif__numero=donnees["objectif"])
+        if donnees["referent"]:
+            fiches = fiches.filter(referent=donnees["referent"])
+        if donnees["statut"]:
+            fiches = fiches.filter(statut=donnees["statut"])
+        if donnees["impact"]:
+            fiches = fiches.a_impact()
+        if donnees["q"]:
+            mot = donnees["q"]
+            fiches = fiches.filter(
+                Q(titre__icontains=mot) | Q(description__icontains=mot) | Q(objectif_operationnel__icontains=mot)
+            )
+    fiches = list(fiches)
+    par_objectif = defaultdict(list)
+    for fiche in fiches:
+        par_objectif[fiche.objectif_contrat.objectif_id].append(fiche)
+    groupes = [(o, par_objectif[o.pk]) for o in objectifs if par_objectif[o.pk]]
+    return {"groupes": groupes, "nombre": len(fiches), "filtres": filtres}
+
+
+def nouvelle(request, slug):
+    contrat = contrat_visible(request, slug)
+    if not peut_contribuer_contrat(request.user, contrat):
+        raise PermissionDenied
+    form = NouvelleFicheForm(request.POST or None, contrat=contrat, initial={"referent": request.user})
+    if request.method == "POST" and form.is_valid():
+        fiche = services.creer_fiche(contrat, **form.cleaned_data)
+        messages.success(request, f"La fiche action n° {fiche.numero_complet} a été créée : complétez ses rubriques.")
+        return redirect("fiches:fiche", fiche.pk)
+    return render(request, "fiches/nouvelle.html", {"contrat": contrat, "form": form})
+
+
+def fiche_complete(pk):
+    return get_object_or_404(
+        Fiche.objects.select_related(
+            "contrat__collectivite__region",
+            "contrat__cycle",
+            "objectif_contrat__objectif",
+            "referent",
+            "referent_institution",
+        ).prefetch_related(
+            "contrat__collectivite__departements",
+            Prefetch("partenaires", queryset=Partenaire.objects.select_related("institution")),
+            Prefetch("montants", queryset=MontantFiche.objects.select_related("source")),
+            "jalons",
+            Prefetch(
+                "indicateurs_quantitatifs",
+                queryset=IndicateurQuantitatif.objects.select_related("indicateur_harmonise"),
+            ),
+            "indicateurs_qualitatifs",
+            Prefetch("fiches_liees", queryset=Fiche.objects.select_related("objectif_contrat__objectif")),
+        ),
+        pk=pk,
+    )
+
+
+def fiche_visible(request, pk, *, pour_modifier=False):
+    fiche = fiche_complete(pk)
+    if not (peut_voir_fiche(request.user, fiche) or fiche.referent_id == request.user.pk):
+        raise PermissionDenied
+    if pour_modifier and not peut_modifier_fiche(request.user, fiche):
+        raise PermissionDenied
+    return fiche
+
+
+def tableau_montants(fiche):
+    """Les moyens financiers en tableau : une ligne par année du cycle, une colonne par source utilisée."""
+    sources = []
+    for m in fiche.montants.all():
+        if m.source not in sources:
+            sources.append(m.source)
+    sources.sort(key=lambda s: s.ordre)
+    cases = {(m.annee, m.source_id): m.montant for m in fiche.montants.all()}
+    lignes = []
+    for annee in fiche.contrat.cycle.annees:
+        montants = [cases.get((annee, s.pk)) for s in sources]
+        lignes.append((annee, montants, sum(m for m in montants if m is not None)))
+    totaux = [sum(cases.get((a, s.pk)) or 0 for a in fiche.contrat.cycle.annees) for s in sources]
+    return {"sources": sources, "lignes": lignes, "totaux": totaux, "total": sum(totaux)}
+
+
+def exemples_de(fiche):
+    exemples = {TypeExemple.QUANTITATIF: [], TypeExemple.QUALITATIF: []}
+    for e in ExempleIndicateur.objects.filter(objectif_id=fiche.objectif_contrat.objectif_id):
+        exemples[e.type].append(e)
+    return exemples
+
+
+def contexte_fiche(request, fiche):
+    return {
+        "fiche": fiche,
+        "contrat": fiche.contrat,
+        "sections": SECTIONS.values(),
+        "montants": tableau_montants(fiche),
+        "peut_modifier": peut_modifier_fiche(request.user, fiche),
+        "liens_fiche": liens_fiche(fiche),
+    }
+
+
+def fiche(request, pk):
+    fiche = fiche_visible(request, pk)
+    commentaires = (
+        Commentaire.objects.filter(fiche=fiche, reponse_a=None)
+        .select_related("auteur")
+        .prefetch_related(Prefetch("reponses", queryset=Commentaire.objects.select_related("auteur")))
+    )
+    return render(
+        request,
+        "fiches/fiche.html",
+        {
+            **contexte_fiche(request, fiche),
+            "exemples": exemples_de(fiche),
+            "commentaires": commentaires,
+            "peut_commenter": peut_commenter_fiche(request.user, fiche),
+            "form_commentaire": CommentaireForm(),
+        },
+    )
+
+
+def section_ou_404(nom):
+    try:
+        return SECTIONS[nom]
+    except KeyError:
+        raise Http404 from None
+
+
+def section(request, pk, nom):
+    """La rubrique en lecture (fragment htmx après « Annuler »)."""
+    fiche = fiche_visible(request, pk)
+    section = section_ou_404(nom)
+    if not request.htmx:
+        return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}")
+    return render(
+        request,
+        "fiches/_section.html",
+        {**contexte_fiche(request, fiche), "section": section, "exemples": exemples_de(fiche)},
+    )
+
+
+def section_modifier(request, pk, nom):
+    fiche = fiche_visible(request, pk, pour_modifier=True)
+    section = section_ou_404(nom)
+    version_actuelle = section.version(fiche)
+    conflit = False
+    if request.method == "POST":
+        with transaction.atomic():
+            # Verrou sur la fiche, puis relecture : deux enregistrements simultanés passent l'un après l'autre et
+            # le second voit la version du premier (jamais d'écrasement silencieux).
+            list(Fiche.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+            fiche = fiche_complete(pk)
+            version_actuelle = section.version(fiche)
+            version = VersionSectionForm(request.POST, instance_version=version_actuelle)
+            form = section.formulaire(fiche, request.POST)
+            if not version.is_valid():
+                conflit = True
+                version = VersionSectionForm(instance_version=version_actuelle)
+                enregistre = False
+            elif enregistre := form.is_valid():
+                form.save()
+                # Le statut compte aussi : une fiche abandonnée ne finance plus son objectif.
+                services.toucher(fiche, montants_changes=section.nom in ("moyens", "identite"))
+        if enregistre:
+            if not request.htmx:
+                messages.success(request, f"La rubrique « {section.titre} » a été enregistrée.")
+                return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}")
+            fiche = fiche_complete(pk)
+            return render(
+                request,
+                "fiches/_section.html",
+                {
+                    **contexte_fiche(request, fiche),
+                    "section": section,
+                    "exemples": exemples_de(fiche),
+                    "enregistre": True,
+                },
+            )
+    else:
+        version = VersionSectionForm(instance_version=version_actuelle)
+        form = section.formulaire(fiche)
+    contexte = {
+        **contexte_fiche(request, fiche),
+        "section": section,
+        "form": form,
+        "version": version,
+        "conflit": conflit,
+        "exemples": exemples_de(fiche),
+    }
+    gabarit = "fiches/_section_edition.html" if request.htmx else "fiches/section_modifier.html"
+    return render(request, gabarit, contexte)
+
+
+@require_POST
+def inserer_exemple(request, pk, exemple_pk):
+    fiche = fiche_visible(request, pk, pour_modifier=True)
+    exemple = get_object_or_404(ExempleIndicateur, pk=exemple_pk, objectif_id=fiche.objectif_contrat.objectif_id)
+    services.inserer_exemple(fiche, exemple)
+    nom = f"indicateurs_{exemple.type}s"
+    if request.htmx:
+        fiche = fiche_complete(pk)
+        return render(
+            request,
+            "fiches/_section.html",
+            {**contexte_fiche(request, fiche), "section": SECTIONS[nom], "exemples": exemples_de(fiche)},
+        )
+    messages.success(request, f"L'indicateur « {exemple.libelle} » a été ajouté : ajustez-le si besoin.")
+    return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}")
+
+
+@require_POST
+def commenter(request, pk):
+    fiche = fiche_visible(request, pk)
+    if not peut_commenter_fiche(request.user, fiche):
+        raise PermissionDenied
+    form = CommentaireForm(request.POST)
+    if form.is_valid():
+        reponse_a = None
+        if form.cleaned_data["reponse_a"]:
+            reponse_a = get_object_or_404(Commentaire, pk=form.cleaned_data["reponse_a"], fiche=fiche)
+        services.commenter(fiche, request.user, form.cleaned_data["texte"], reponse_a)
+        messages.success(request, "Votre commentaire a été publié.")
+    else:
+        messages.error(request, "Écrivez votre commentaire avant de le publier.")
+    return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#commentaires")
+
+
+def historique(request, pk):
+    fiche = fiche_visible(request, pk)
+    return render(
+        request,
+        "fiches/historique.html",
+        {
+            "fiche": fiche,
+            "contrat": fiche.contrat,
+            "evenements": historique_fiche(fiche),
+            "peut_modifier": peut_modifier_fiche(request.user, fiche),
+        },
+    )
+
+
+@require_POST
+def restaurer(request, pk):
+    fiche = fiche_visible(request, pk, pour_modifier=True)
+    champ = request.POST.get("champ", "")
+    if champ not in services.CHAMPS_RESTAURABLES:
+        raise Http404
+    version = get_object_or_404(fiche.history.model, history_id=request.POST.get("version"), id=fiche.pk)
+    services.restaurer_valeur(fiche, version, champ)
+    libelle = Fiche._meta.get_field(champ).verbose_name
+    messages.success(request, f"La valeur du {version.history_date:%d/%m/%Y à %H:%M} a été remise dans « {libelle} ».")
+    return redirect("fiches:historique", fiche.pk)
+
+
+def annexes(request, pk):
+    fiche = fiche_visible(request, pk)
+    return render(
+        request,
+        "fiches/annexes.html",
+        {**contexte_fiche(request, fiche), "reunions": reunions_des_fiches([fiche])[fiche.pk]},
+    )
+
+
+def calendrier(request, pk):
+    fiche = fiche_visible(request, pk)
+    reunions = reunions_des_fiches([fiche])[fiche.pk]
+    return render(
+        request,
+        "fiches/calendrier.html",
+        {**contexte_fiche(request, fiche), "vue": exports.vue_calendaire(fiche, reunions)},
+    )
+
+
+def pdf(request, pk):
+    fiche = fiche_visible(request, pk)
+    reponse = HttpResponse(exports.fiche_pdf(fiche), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="{exports.nom_fichier(fiche)}.pdf"'
+    return reponse
+
+
+def docx(request, pk):
+    fiche = fiche_visible(request, pk)
+    reponse = HttpResponse(
+        exports.fiche_docx(fiche),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    reponse["Content-Disposition"] = f'attachment; filename="{exports.nom_fichier(fiche)}.docx"'
+    return reponse
+
+
+@require_POST
+def joindre(request, pk):
+    """Joindre à la fiche une ressource de l'espace partagé que l'utilisateur voit (aucun nouveau dépôt)."""
+    fiche = fiche_visible(request, pk, pour_modifier=True)
+    ressource = Ressource.objects.visibles_par(request.user).filter(pk=request.POST.get("ressource") or 0).first()
+    if ressource is None:
+        messages.error(request, "Choisissez une ressource de l'espace partagé à joindre.")
+    else:
+        espace_partage.joindre(ressource, fiche, request.user)
+        messages.success(request, f"« {ressource.titre} » est jointe à la fiche.")
+    return redirect(reverse("fiches:fiche", args=[fiche.pk]) + "#documents")
