@@ -1,0 +1,93 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from dsfr.forms import DsfrBaseForm
+
+from contractualisation.forms import DateInput
+from core.fields import MontantField
+from core.forms import VersionMixin
+
+from .enums import AvisOdpe, EtapeRapport
+
+
+def version_de(rapport):
+    return rapport.modifie_le.isoformat()
+
+
+class RedactionForm(DsfrBaseForm, VersionMixin):
+    message_conflit = (
+        "Ce rapport a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page. "
+        "Vos saisies sont conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
+    )
+    synthese_globale = forms.CharField(
+        label="Synthèse globale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Le bilan global des actions conduites par le Département et ses partenaires (contrat, art. 3).",
+    )
+    perspectives = forms.CharField(label="Perspectives", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class EtapeForm(DsfrBaseForm):
+    date = forms.DateField(label="Date de l'acte", widget=DateInput())
+    avis_odpe = forms.ChoiceField(
+        label="Avis de l'ODPE", choices=[("", "Choisir l'avis rendu"), *AvisOdpe.choices], required=False
+    )
+    commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.FileField(
+        label="Document (facultatif)",
+        required=False,
+        help_text="Courrier, avis, arrêté ou délibération : PDF, ODT, DOCX, XLSX, ODS, PNG ou JPG.",
+    )
+
+    def __init__(self, *args, etape, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.etape = etape
+        if etape != EtapeRapport.AVIS_ODPE:
+            del self.fields["avis_odpe"]
+
+    def clean_avis_odpe(self):
+        avis = self.cleaned_data.get("avis_odpe")
+        if not avis:
+            raise ValidationError("Indiquez l'avis rendu par l'ODPE.")
+        return avis
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and document.size > settings.CONTRAT_ENFANCE["TAILLE_MAX_FICHIER"]:
+            taille = settings.CONTRAT_ENFANCE["TAILLE_MAX_FICHIER"] // (1024 * 1024)
+            raise ValidationError(f"Le fichier dépasse {taille} Mo.")
+        return document
+
+
+class MontantsForm(DsfrBaseForm, VersionMixin):
+    """Une ligne par objectif et source : crédits engagés et dépensés sur la période du rapport."""
+
+    message_conflit = RedactionForm.message_conflit
+
+    def __init__(self, *args, bilan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grille = []
+        for bloc in bilan.objectifs:
+            lignes = []
+            for ligne in bloc.lignes:
+                noms = []
+                for genre, libelle, valeur in (("e", "engagé", ligne.engage), ("d", "dépensé", ligne.depense)):
+                    nom = f"{genre}_{bloc.objectif.pk}_{ligne.source.pk}"
+                    self.fields[nom] = MontantField(
+                        label=f"Objectif n° {bloc.objectif.numero}, {ligne.source.libelle}, {libelle}",
+                        initial=valeur,
+                    )
+                    noms.append(nom)
+                lignes.append((ligne, noms))
+            self.grille.append((bloc.objectif, lignes))
+
+    def montants(self):
+        resultat = {}
+        for nom, valeur in self.cleaned_data.items():
+            if nom[:2] in ("e_", "d_"):
+                genre, objectif_id, source_id = nom.split("_")
+                cle = (int(objectif_id), int(source_id))
+                engage, depense = resultat.get(cle, (None, None))
+                resultat[cle] = (valeur, depense) if genre == "e" else (engage, valeur)
+        return resultat

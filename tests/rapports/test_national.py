@@ -1,0 +1,193 @@
+"""La page nationale et le classeur national : états des rapports (dont « en retard »), requêtes constantes,
+classeur consolidé juste, gardé tant que les données ne changent pas, généré en tâche de fond."""
+
+import io
+import os
+import subprocess
+import sys
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from contractualisation.enums import StatutContrat
+from contractualisation.models import Financement
+from core.models import Collectivite
+from rapports import national, services
+from rapports.enums import EtapeRapport
+from tests import factories
+
+RACINE = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def contrats(db, contrat, acteurs):
+    """cd-13 : rapport 2025 transmis ; cd-47 signé en 2024, rien commencé : en retard ; Alsace non signé."""
+    rapport = services.ouvrir_rapport(contrat, 2025, acteurs["referent_cd13"])
+    for etape in EtapeRapport.values[1:]:
+        services.franchir_etape(rapport, etape, acteurs["referent_cd13"], date(2026, 6, 1), avis_odpe="favorable")
+    en_retard = factories.contrat("cd-47", statut=StatutContrat.SIGNE, date_signature=date(2024, 6, 1))
+    non_signe = factories.contrat("collectivite-europeenne-alsace")
+    return contrat, en_retard, non_signe
+
+
+@pytest.mark.django_db
+def test_la_page_nationale_donne_l_etat_de_chaque_rapport(client, acteurs, contrats):
+    client.force_login(acteurs["lecteur_dgcs"])
+    reponse = client.get(reverse("rapports:national") + "?annee=2025")
+    etats = {ligne.contrat.slug: ligne.libelle_etat for ligne in reponse.context["lignes"]}
+    assert etats == {
+        contrats[0].slug: "Transmis",
+        contrats[1].slug: "En retard",
+        contrats[2].slug: "Non commencé",
+    }
+    page = reponse.content.decode()
+    assert reverse("rapports:pdf", args=[contrats[1].slug, 2025]) in page  # le rapport de tout département
+
+
+@pytest.mark.django_db
+def test_page_nationale_requetes_constantes(client, acteurs, contrats, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(acteurs["lecteur_dgcs"])
+    url = reverse("rapports:national") + "?annee=2025"
+    client.get(url)
+    with CaptureQueriesContext(connection) as avant:
+        client.get(url)
+    for collectivite in Collectivite.objects.exclude(contrats__isnull=False).order_by("slug")[:12]:
+        factories.contrat(collectivite.slug, statut=StatutContrat.SIGNE, date_signature=date(2025, 3, 1))
+    with django_assert_num_queries(len(avant.captured_queries)):
+        assert len(client.get(url).context["lignes"]) == 15
+
+
+@pytest.mark.django_db
+def test_classeur_national_consolide_et_garde_tant_que_rien_ne_change(client, acteurs, contrats, sources):
+    client.force_login(acteurs["lecteur_dgcs"])
+    reponse = client.post(reverse("rapports:national_generer"), {"annee": 2025}, headers={"HX-Request": "true"})
+    assert "Télécharger le classeur national 2025" in reponse.content.decode()
+    url = reverse("rapports:national_telecharger") + "?annee=2025"
+    classeur = load_workbook(io.BytesIO(b"".join(client.get(url).streaming_content)))
+    assert classeur.sheetnames == ["Contrats", "Financements", "Indicateurs", "Consolidation"]
+    contrats_ = {ligne[1]: ligne for ligne in classeur["Contrats"].iter_rows(min_row=2, values_only=True)}
+    assert contrats_["Département Bouches-du-Rhône"][7] == "Transmis"
+    assert contrats_["Département Lot-et-Garonne"][7] == "En retard"
+    consolidation = list(classeur["Consolidation"].iter_rows(min_row=2, values_only=True))
+    dep_2025 = sum(ligne[4] or 0 for ligne in consolidation if ligne[2] == "Département")
+    attendu = sum(
+        Financement.objects.filter(annee=2025, source=sources["departement"]).values_list("montant", flat=True)
+    )
+    assert Decimal(str(dep_2025)) == attendu
+
+    nom = national.generer(2025)
+    assert national.generer(2025) == nom  # gardé : pas de nouvelle génération
+    rapport = contrats[0].rapports.get()
+    services.rediger(rapport, "Nouvelle synthèse", "")
+    assert national.etat_export(2025) == {"absent": True}  # les données ont changé
+    assert national.generer(2025) != nom
+
+
+@pytest.mark.django_db
+def test_indicateur_de_progression_pendant_la_generation(client, acteurs, contrats):
+    client.force_login(acteurs["lecteur_dgcs"])
+    cache.add(national.cle_progression(2025, national.cle_donnees(2025)), {"fait": 1, "total": 4})
+    page = client.get(reverse("rapports:national_etat") + "?annee=2025").content.decode()
+    assert "Génération en cours : 1 contrat sur 4" in page
+    assert 'hx-trigger="every 1s"' in page and 'value="25"' in page
+    # Pendant une génération, un second clic ne relance rien.
+    assert national.lancer_export(2025) is None
+
+
+# Le Redis de la machine (celui de REDIS_URL en CI) sert de broker et de stockage des résultats à ce test ; les
+# autres tests n'y touchent pas (cache en mémoire par processus, config/test_settings.py).
+REDIS_WORKER = os.environ.get("RAPPORTS_REDIS_WORKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/13"
+
+
+def redis_joignable():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_WORKER, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+SCRIPT_DONNEES = """
+from datetime import date
+from contractualisation.models import Collectivite, Cycle
+from contractualisation import services
+c = services.creer_contrat(Collectivite.objects.get(slug="cd-13"), Cycle.objects.get(libelle="2025-2027"),
+                           statut="signe", date_signature=date(2025, 9, 22))
+"""
+SCRIPT_EXPORT = """
+from config.celery import app
+from django.core.files.storage import default_storage
+from rapports import national
+from rapports.tasks import generer_export_national
+assert not app.conf.task_always_eager, "le test doit passer par le broker"
+nom = generer_export_national.apply_async((2025, national.cle_donnees(2025)), queue="{file}").get(timeout=120)
+print("FICHIER=" + default_storage.path(nom))
+"""
+
+
+@pytest.mark.skipif(
+    not redis_joignable(), reason="Redis injoignable sur 127.0.0.1:6379 : ce test lance un vrai worker."
+)
+def test_export_national_par_un_vrai_worker_celery_et_redis(tmp_path):
+    """Le chemin de production : la tâche passe par Redis, un worker Celery séparé l'exécute sur la même base
+    (un fichier SQLite que les deux processus voient) et écrit le classeur dans le stockage."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SQLITE_TEST_NAME"}},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/base.sqlite3",
+        "REDIS_URL": REDIS_WORKER,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+
+    def manage(*args, timeout=300):
+        resultat = subprocess.run(
+            [sys.executable, "manage.py", *args], env=env, cwd=RACINE, capture_output=True, text=True, timeout=timeout
+        )
+        assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+        return resultat.stdout
+
+    manage("migrate", "--noinput", "-v0")
+    manage("shell", "-c", SCRIPT_DONNEES)
+    file = f"rapports-test-{uuid.uuid4().hex[:12]}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            file,
+            "-n",
+            f"{file}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        env=env,
+        cwd=RACINE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        sortie = manage("shell", "-c", SCRIPT_EXPORT.replace("{file}", file), timeout=180)
+    finally:
+        worker.terminate()
+        journal = worker.communicate(timeout=30)[0]
+    chemin = next((ligne[8:] for ligne in sortie.splitlines() if ligne.startswith("FICHIER=")), None)
+    assert chemin, sortie + journal
+    lignes = list(load_workbook(chemin)["Contrats"].iter_rows(values_only=True))
+    assert lignes[1][1] == "Département Bouches-du-Rhône"
