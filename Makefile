@@ -24,6 +24,11 @@ navigateur:
 		echo "Installation de chromium et poppler-utils (paquets Debian)…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	fi
+	@# LibreOffice Calc : les tests ouvrent les classeurs exportés (libreoffice --headless --convert-to csv).
+	@if ! command -v libreoffice >/dev/null; then \
+		echo "Installation de libreoffice-calc (paquet Debian)…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null; \
+	fi
 
 demo: install
 	$(PY) manage.py migrate --noinput

@@ -38,8 +38,9 @@ ENV = {
     "SECURE_SSL_REDIRECT": "false",
     "DATABASE_URL": BASE,
     "LOG_LEVEL": "ERROR",
+    # Comme en production : cache partagé Redis entre les workers (base Redis dédiée au banc).
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
 }
-ENV.pop("REDIS_URL", None)
 
 
 def django():
@@ -89,6 +90,7 @@ def preparer_base():
 def pages_et_sessions():
     """Les pages mesurées, avec la session de l'utilisateur qui les ouvre."""
     django()
+    from django.apps import apps
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import NoReverseMatch, reverse
@@ -110,15 +112,24 @@ def pages_et_sessions():
     referent = Utilisateur.objects.filter(adhesions__institution__collectivite=contrat.collectivite).first()
     s_nat, s_ref = session(national), session(referent)
 
+    def premier(modele, **filtres):
+        """La clé du premier objet de ce contrat (None si l'application n'en a pas encore créé)."""
+        objet = apps.get_model(modele).objects.filter(**filtres).order_by("pk").first()
+        return [objet.pk] if objet else None
+
+    reunion = premier("suivi.Reunion", contrat=contrat, points__isnull=False)
     pages = [("vue triviale (plancher)", reverse("sante"), None)]
     candidates = [
         ("accueil DGCS (tous les contrats)", "accueil", [], s_nat),
         ("page d'un contrat", "contractualisation:contrat", [contrat.slug], s_ref),
         ("fiches d'un contrat", "fiches:liste", [contrat.slug], s_ref),
-        ("ordre du jour d'une réunion", "suivi:ordre_du_jour", None, s_ref),
-        ("mode projection", "suivi:projection", None, s_ref),
+        ("page d'une fiche", "fiches:fiche", premier("fiches.Fiche", contrat=contrat), s_ref),
+        ("tableau de bord du suivi", "suivi:tableau_de_bord", [contrat.slug], s_ref),
+        ("ordre du jour d'une réunion", "suivi:ordre_du_jour", reunion, s_ref),
+        ("mode projection", "suivi:projection", reunion, s_ref),
         ("espace partagé", "espace_partage:accueil", [], s_ref),
         ("bibliothèque publique", "pratiques:bibliotheque", [], None),
+        ("rapports : page nationale DGCS", "rapports:national", [], s_nat),
     ]
     absentes = []
     for nom, url_name, args, sess in candidates:
@@ -216,8 +227,15 @@ def charger(nom, chemin, session):
     }
 
 
+def vider_cache():
+    import redis
+
+    redis.Redis.from_url(ENV["REDIS_URL"]).flushdb()
+
+
 def main():
     preparer_base()
+    vider_cache()
     pages, absentes = pages_et_sessions()
     sql = requetes_sql(pages)
     gunicorn = demarrer_gunicorn()
@@ -228,6 +246,9 @@ def main():
     finally:
         os.killpg(gunicorn.pid, signal.SIGTERM)
         gunicorn.wait(timeout=30)
+    # Les exports (PDF d'un département, classeur national 25/50/100 contrats) : temps et pic mémoire.
+    subprocess.run([PY, "bench/rapports.py"], cwd=RACINE, env={**ENV, "BENCH_RAPPORTS_DATABASE_URL": BASE}, check=True)
+    exports = json.loads((RACINE / "bench" / "rapports-resultats.json").read_text())
     plancher = mesures["vue triviale (plancher)"]["debit_rps"] or 1
     for m in mesures.values():
         m["ratio_debit_plancher"] = round(m["debit_rps"] / plancher, 3)
@@ -241,6 +262,7 @@ def main():
         },
         "pages": mesures,
         "pages_pas_encore_livrees": absentes,
+        "exports": exports,
     }
     (RACINE / "bench" / "results.json").write_text(json.dumps(resultats, ensure_ascii=False, indent=2))
     print(f"\n{'page':38} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'err':>6} {'SQL':>4} {'ratio':>6}")
