@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from demo.donnees import MOT_DE_PASSE_DEMO, creer_donnees_demo
 
@@ -21,17 +22,17 @@ def test_connexion_accueil_et_page_contrat_accessibles(page, live_server):
 
     se_connecter(page, live_server, "lecteur.dgcs@demo.gouv.fr")
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Les contrats de tous les territoires"
-    assert page.get_by_text("3 contrats").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Les contrats de tous les territoires")
+    expect(page.get_by_text("3 contrats")).to_be_visible()
     assert violations_graves(page) == []
 
     page.get_by_label("Région").select_option(label="Grand Est")
     page.get_by_role("button", name="Filtrer").click()
-    assert page.get_by_text("1 contrat", exact=True).is_visible()
+    expect(page.get_by_text("1 contrat", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Collectivité européenne d'Alsace").click()
-    assert "Collectivité européenne d'Alsace" in page.get_by_role("heading", level=1).inner_text()
-    assert page.get_by_text("Objectif n° 7").first.is_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Collectivité européenne d'Alsace")
+    expect(page.get_by_text("Objectif n° 7").first).to_be_visible()
     assert violations_graves(page) == []
 
 
@@ -45,5 +46,5 @@ def test_referent_modifie_le_contrat_au_clavier(page, live_server):
     case_objectif_1.focus()
     page.keyboard.press("Space")  # décocher un objectif obligatoire, au clavier
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("ne peuvent pas être retirés (objectif n° 1)").is_visible()
+    expect(page.get_by_text("ne peuvent pas être retirés (objectif n° 1)")).to_be_visible()
     assert violations_graves(page) == []
