@@ -21,6 +21,7 @@ from .forms import (
 from .historique import historique_contrat
 from .models import Contrat, SourceFinancement
 from .permissions import peut_modifier_contrat, peut_voir_contrat
+from .versions import version_referentiels
 
 
 def accueil(request):
@@ -66,8 +67,11 @@ def objectifs_du_contrat(contrat):
 
 
 def contrat_detail(request, slug):
+    """Le corps de la page est un fragment en cache, dont la clé est la version du contrat (toute donnée affichée
+    qui change ailleurs appelle `services.marquer_modifie`), celle des référentiels et le droit de modifier."""
     contrat = contrat_visible(request, slug)
-    objectifs = objectifs_du_contrat(contrat)
+    # Paresseux : rien n'est lu ni calculé quand le gabarit sert le fragment en cache.
+    objectifs = SimpleLazyObject(lambda: objectifs_du_contrat(contrat))
     return render(
         request,
         "contractualisation/contrat.html",
@@ -76,8 +80,8 @@ def contrat_detail(request, slug):
             "objectifs": objectifs,
             "signataires": contrat.signataires.select_related("institution"),
             "avenants": contrat.avenants.all(),
-            # Paresseux : rien n'est calculé si le gabarit sert le tableau depuis le fragment en cache.
             "tableau": SimpleLazyObject(lambda: services.tableau_financement(contrat, objectifs=objectifs)),
+            "version_referentiels": version_referentiels(),
             "peut_modifier": peut_modifier_contrat(request.user, contrat),
             "liens": liens_contrat(contrat),
         },

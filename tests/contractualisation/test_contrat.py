@@ -211,3 +211,49 @@ def test_accueil_dgcs_100_contrats_moins_de_15_requetes(client, acteurs, django_
     with django_assert_max_num_queries(14):
         reponse = client.get(reverse("accueil"))
     assert reponse.content.decode().count('href="/contrats/') == 100
+
+
+def test_la_page_du_contrat_en_cache_suit_chaque_modification(client, acteurs, contrat13):
+    """Le corps de la page est en cache : chaque donnée affichée qui change doit s'y voir aussitôt."""
+    client.force_login(acteurs["referent_cd13"])
+
+    def page():
+        return client.get(contrat13.get_absolute_url()).content.decode().replace("&#x27;", "'")
+
+    assert "Aucun avenant." in page()  # met le fragment en cache
+
+    objectif = Objectif.objects.get(cycle=contrat13.cycle, numero=1)
+    objectif.titre = "Titre renommé par la DGCS"
+    objectif.save()
+    assert "Titre renommé par la DGCS" in page()
+
+    url = reverse("contractualisation:avenant_ajouter", args=[contrat13.slug])
+    client.post(url, {"numero": 1, "date": "2026-03-10", "objet": "Hausse des crédits 2026"})
+    assert "Hausse des crédits 2026" in page()
+
+    url = reverse("contractualisation:financements_modifier", args=[contrat13.slug])
+    client.post(url, grille(contrat13, {(1, 2025, "bop304"): "4 321"}))
+    assert "4\u202f321,00" in page()
+
+    client.force_login(acteurs["referent_prefecture13"])
+    url = reverse("contractualisation:signataires_modifier", args=[contrat13.slug])
+    client.post(
+        url,
+        {
+            "signataires-TOTAL_FORMS": 1,
+            "signataires-INITIAL_FORMS": 0,
+            "signataires-0-qualite": "prefet",
+            "signataires-0-nom": "M. le préfet",
+            "signataires-0-ordre": 0,
+        },
+    )
+    assert "M. le préfet" in page()
+
+
+def test_un_lecteur_ne_recoit_pas_les_liens_de_modification_mis_en_cache(client, acteurs, contrat13):
+    client.force_login(acteurs["referent_cd13"])
+    assert "Modifier les financements" in client.get(contrat13.get_absolute_url()).content.decode()
+    client.force_login(acteurs["lecteur_cd13"])
+    page = client.get(contrat13.get_absolute_url()).content.decode()
+    assert "Modifier les financements" not in page and "Choisir les objectifs" not in page
+    assert "Objectif n° 1" in page
