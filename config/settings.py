@@ -159,6 +159,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Avant le verrouillage d'un compte, les essais de connexion d'une même adresse sont limités (django-ratelimit).
 LIMITE_CONNEXIONS_IP = env("LIMITE_CONNEXIONS_IP", "20/m")
+# Nombre de mandataires inverses de confiance devant gunicorn (nginx : 1) ; l'adresse du client est alors lue dans
+# X-Forwarded-For (voir core/adresse.py). 0 : REMOTE_ADDR.
+PROXIES_DE_CONFIANCE = int(env("PROXIES_DE_CONFIANCE", "0"))
+RATELIMIT_IP_META_KEY = "core.adresse.adresse_client"
+AXES_CLIENT_IP_CALLABLE = "core.adresse.adresse_client"
 
 GUARDIAN_RAISE_403 = True
 ANONYMOUS_USER_NAME = None

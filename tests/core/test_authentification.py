@@ -93,3 +93,35 @@ def test_session_renouvelee_sans_reecriture_a_chaque_requete(client, acteurs, se
     settings.SESSION_RENOUVELLEMENT = 0
     client.get(reverse("accueil"))
     assert Session.objects.get(pk=cle).expire_date > premiere  # renouvelée
+
+
+def test_derriere_nginx_chaque_agent_a_sa_propre_limite(client, acteurs, settings):
+    """Derrière un mandataire, REMOTE_ADDR est la même pour tous : la limite par adresse se lit dans
+    X-Forwarded-For (dernière adresse, celle ajoutée par nginx), jamais dans ce que le client y a écrit."""
+    settings.LIMITE_CONNEXIONS_IP = "2/m"
+    settings.PROXIES_DE_CONFIANCE = 1
+    user = acteurs["lecteur_cd13"]
+
+    def essai(transmise):
+        return client.post(
+            reverse("login"),
+            {"username": user.email, "password": "faux"},
+            REMOTE_ADDR="172.18.0.1",
+            HTTP_X_FORWARDED_FOR=transmise,
+        ).status_code
+
+    assert [essai("203.0.113.7"), essai("203.0.113.7"), essai("203.0.113.7")] == [200, 200, 429]
+    assert essai("198.51.100.4") == 200  # un autre agent, derrière le même nginx, n'est pas ralenti
+    assert essai("10.0.0.1, 203.0.113.7") == 429  # une adresse inventée à gauche ne contourne pas la limite
+
+
+def test_sans_mandataire_declare_x_forwarded_for_est_ignore(client, acteurs, settings):
+    settings.LIMITE_CONNEXIONS_IP = "2/m"
+    user = acteurs["lecteur_cd13"]
+    codes = [
+        client.post(
+            reverse("login"), {"username": user.email, "password": "faux"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        ).status_code
+        for n in range(3)
+    ]
+    assert codes == [200, 200, 429]
