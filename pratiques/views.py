@@ -299,9 +299,13 @@ def lire_date(texte):
     return None
 
 
+CHAMPS_PROPOSITION = ("intitule", "description", "entite", "departement", "date_mise_en_oeuvre", "origine")
+
+
 def proposer(request):
-    """Proposer une fiche action comme pratique inspirante : le brouillon est pré-rempli par les paramètres."""
-    parametres = request.GET
+    """Proposer une fiche action comme pratique inspirante. Le lien de la fiche (GET) montre ce qui sera repris ;
+    le brouillon n'est créé, et le lien de reprise envoyé par e-mail, qu'à la confirmation (POST)."""
+    parametres = request.POST if request.method == "POST" else request.GET
     departement = Departement.objects.filter(code=parametres.get("departement", "")).select_related("region").first()
     date_mise = lire_date(parametres.get("date_mise_en_oeuvre", ""))
     origine = parametres.get("origine", "")
@@ -315,6 +319,11 @@ def proposer(request):
         # Seul un chemin de l'application est gardé : pas de lien vers un site extérieur.
         "origine_url": origine[:300] if origine.startswith("/") and not origine.startswith("//") else "",
     }
+    if request.method != "POST":
+        transmis = {nom: parametres.get(nom, "") for nom in CHAMPS_PROPOSITION}
+        return render(
+            request, "pratiques/proposer.html", {"champs": champs, "transmis": transmis, "fil": fil_bibliotheque()}
+        )
     pratique, _ = services.creer_brouillon(
         request.user.email, request.build_absolute_uri("/"), declarant=request.user, **champs
     )

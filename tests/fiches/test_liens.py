@@ -15,7 +15,10 @@ def test_fiche_propose_releves_et_pratique_inspirante_pre_remplie(client, acteur
     proposition = urlparse(liens["Proposer comme pratique inspirante"])
     assert parse_qs(proposition.query)["departement"] == ["13"]
 
-    reponse = client.get(liens["Proposer comme pratique inspirante"])
+    assert client.get(liens["Proposer comme pratique inspirante"]).status_code == 200  # aperçu, rien de créé
+    assert not Pratique.objects.exists()
+    parametres = {nom: valeurs[0] for nom, valeurs in parse_qs(proposition.query).items()}
+    reponse = client.post(proposition.path, parametres)
     assert reponse.status_code == 302
     brouillon = Pratique.objects.get(declarant=acteurs["contributeur_cd13"])
     assert brouillon.intitule == "Développer l'accueil familial"

@@ -247,18 +247,24 @@ def test_declaration_deposee_n_est_plus_modifiable(client):
 def test_proposer_une_fiche_action_prerempli_un_brouillon(client, acteurs):
     user = acteurs["contributeur_cd13"]
     client.force_login(user)
-    reponse = client.get(
-        reverse("pratiques:proposer"),
-        {
-            "intitule": "Renforcer les visites à domicile",
-            "description": "D" * 1500,
-            "entite": "Département des Bouches-du-Rhône",
-            "departement": "13",
-            "date_mise_en_oeuvre": "2025-03-01",
-            "origine": "/fiches/12/",
-        },
-    )
+    parametres = {
+        "intitule": "Renforcer les visites à domicile",
+        "description": "D" * 1500,
+        "entite": "Département des Bouches-du-Rhône",
+        "departement": "13",
+        "date_mise_en_oeuvre": "2025-03-01",
+        "origine": "/fiches/12/",
+    }
+    # Le lien de la fiche montre ce qui sera repris, sans rien créer ni envoyer.
+    apercu = client.get(reverse("pratiques:proposer"), parametres)
+    assert apercu.status_code == 200
+    assert "Renforcer les visites à domicile" in apercu.content.decode()
+    assert 'value="/fiches/12/"' in apercu.content.decode()
+    assert not Pratique.objects.exists() and not mail.outbox
+
+    reponse = client.post(reverse("pratiques:proposer"), parametres)
     assert reponse["Location"] == URL_DEBUT
+    assert len(mail.outbox) == 1  # le lien de reprise
     pratique = Pratique.objects.get()
     assert pratique.declarant == user
     assert pratique.courriel_declarant == user.email
@@ -277,11 +283,11 @@ def test_proposer_une_fiche_action_prerempli_un_brouillon(client, acteurs):
 
 def test_proposer_refuse_une_origine_exterieure(client, acteurs):
     client.force_login(acteurs["contributeur_cd13"])
-    client.get(reverse("pratiques:proposer"), {"intitule": "X", "origine": "https://exemple.com/"})
+    client.post(reverse("pratiques:proposer"), {"intitule": "X", "origine": "https://exemple.com/"})
     assert Pratique.objects.get().origine_url == ""
 
 
 def test_proposer_exige_une_connexion(client):
-    reponse = client.get(reverse("pratiques:proposer"), {"intitule": "X"})
+    reponse = client.post(reverse("pratiques:proposer"), {"intitule": "X"})
     assert reponse["Location"].startswith("/connexion/")
     assert not Pratique.objects.exists()
