@@ -111,12 +111,13 @@ def tables_suivies():
 @functools.cache
 def requete_etat_des_tables():
     """Un seul SELECT (UNION ALL d'un agrégat par table), composé une fois par processus : le composer avec
-    l'ORM à chaque page coûtait plus que de l'exécuter."""
+    l'ORM à chaque page coûtait plus que de l'exécuter. Une table d'historique ne fait que grandir : son dernier
+    identifiant suffit à voir une ligne de plus (lu dans l'index, quand un comptage lirait tout l'historique)."""
     parties = [
         modele.objects.order_by()
         .annotate(table=Value(modele._meta.label))
         .values("table")
-        .annotate(n=Count("pk"), d=Max(champ))
+        .annotate(n=Max("pk") if champ == "history_date" else Count("pk"), d=Max(champ))
         for modele, champ in tables_suivies()
     ]
     return parties[0].union(*parties[1:], all=True).query.sql_with_params()

@@ -203,6 +203,21 @@ def test_classeur_national_consolide_et_garde_tant_que_rien_ne_change(client, ac
 
 
 @pytest.mark.django_db
+def test_cle_du_classeur_suit_creations_modifications_sans_historique_et_suppressions(contrats, fiche):
+    from fiches.models import Fiche
+
+    cles = [national.cle_donnees(2025)]
+    Fiche.objects.filter(pk=fiche.pk).update(modifie_le=timezone.now())  # comme fiches.services.toucher
+    cles.append(national.cle_donnees(2025))
+    fiche.indicateurs_quantitatifs.get().delete()
+    cles.append(national.cle_donnees(2025))
+    fiche.delete()
+    cles.append(national.cle_donnees(2025))
+    assert len(set(cles)) == 4
+    assert national.cle_donnees(2025) == cles[-1]  # rien n'a changé : même clé
+
+
+@pytest.mark.django_db
 def test_indicateur_de_progression_pendant_la_generation(client, acteurs, contrats):
     client.force_login(acteurs["lecteur_dgcs"])
     cache.add(national.cle_progression(2025, national.cle_donnees(2025)), {"fait": 1, "total": 4})
