@@ -1,9 +1,11 @@
 """La logique de l'espace partagé : fonctions simples, sans requête HTTP."""
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Value
 from django.utils import timezone
 
 from core.models import Departement, Region
@@ -127,6 +129,8 @@ def analyser_version(version):
         else:
             version.analyse = Analyse.SAIN
     version.save(update_fields=["analyse", "fichier"])
+    # La ressource change d'aspect (téléchargeable ou non) : les fragments en cache qui la montrent aussi.
+    Ressource.objects.filter(pk=version.ressource_id).update(modifie_le=timezone.now())
     return version.analyse
 
 
@@ -230,3 +234,26 @@ def nouveautes(user, depuis):
         Actualite.objects.filter(espace__in=espaces, publiee_le__gte=depuis).select_related("espace")[:20]
     )
     return ressources, actualites
+
+
+def etat_des_espaces(espace_ids):
+    """Une empreinte de ce que montrent ces espaces, pour les clés de cache : les espaces eux-mêmes, le trimestre
+    (mises en avant), et pour leurs ressources, versions, commentaires et actualités le nombre de lignes et la
+    dernière date (une ressource modifiée, archivée, mise en avant ou déplacée change de `modifie_le`). Une
+    requête."""
+    parties = [
+        modele.objects.filter(**{filtre: espace_ids})
+        .order_by()
+        .annotate(table=Value(modele.__name__))
+        .values("table")
+        .annotate(n=Count("pk"), d=Max(champ))
+        for modele, filtre, champ in (
+            (Ressource, "espace_id__in", "modifie_le"),
+            (VersionFichier, "ressource__espace_id__in", "depose_le"),
+            (Commentaire, "ressource__espace_id__in", "cree_le"),
+            (Actualite, "espace_id__in", "publiee_le"),
+        )
+    ]
+    etat = [f"{e['table']}:{e['n']}:{e['d']}" for e in parties[0].union(*parties[1:], all=True)]
+    texte = "|".join([",".join(map(str, espace_ids)), debut_du_trimestre().isoformat(), *sorted(etat)])
+    return hashlib.sha256(texte.encode()).hexdigest()

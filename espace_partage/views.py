@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -62,12 +63,21 @@ def _ressource(request, pk):
 
 
 def accueil(request):
-    espaces = (
-        Espace.objects.visibles_par(request.user)
-        .annotate(nb=Count("ressources", filter=Q(ressources__archivee=False)))
-        .dans_l_ordre()
+    # Les espaces vus décident de tout : deux personnes partagent le fragment en cache seulement si elles voient
+    # exactement les mêmes espaces, et il change dès qu'une ressource, une version, un commentaire ou une
+    # actualité de ces espaces change (services.etat_des_espaces).
+    vus = list(Espace.objects.visibles_par(request.user).order_by("pk").values_list("pk", flat=True))
+    # Paresseux : rien n'est lu (ni même composé) si le gabarit sert les deux listes depuis le cache.
+    espaces = SimpleLazyObject(
+        lambda: (
+            Espace.objects.filter(pk__in=vus)
+            .annotate(nb=Count("ressources", filter=Q(ressources__archivee=False)))
+            .dans_l_ordre()
+        )
     )
-    recentes = Ressource.objects.visibles_par(request.user).actives().pour_liste().order_by("-cree_le", "-pk")[:8]
+    recentes = SimpleLazyObject(
+        lambda: Ressource.objects.filter(espace_id__in=vus).actives().pour_liste().order_by("-cree_le", "-pk")[:8]
+    )
     preference = PreferenceResume.objects.filter(utilisateur=request.user).first()
     return render(
         request,
@@ -76,6 +86,7 @@ def accueil(request):
             "section": "espace",
             "espaces": espaces,
             "recentes": recentes,
+            "cle_cache": services.etat_des_espaces(vus),
             "preference": PreferenceResumeForm(initial={"actif": bool(preference and preference.actif)}),
         },
     )

@@ -2,6 +2,7 @@
 consolide tous les contrats (openpyxl en écriture seule, par paquets de contrats : temps linéaire, mémoire
 bornée). Le classeur est gardé tant que les données ne changent pas (clé = dates des dernières modifications)."""
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -13,7 +14,8 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Count, Max, Value
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -88,13 +90,12 @@ def compter(lignes):
     return [(EtatNational(e).label, comptes[e]) for e in EtatNational.values if comptes[e]]
 
 
-# --- Cache du classeur ----------------------------------------------------------------------------
+# --- Cache du classeur et de la page ------------------------------------------------------------
 
 
-def cle_donnees(annee):
-    """Change dès qu'une donnée du classeur change : la plus récente date d'historique (création, modification,
-    suppression) de chaque modèle historisé des applications concernées, plus les dates `modifie_le`."""
-    parties = [str(annee), timezone.localdate().isoformat()]
+def tables_suivies():
+    """Les modèles dont dépendent le classeur et la page, avec la date qui change à chaque écriture : la date
+    d'historique (création, modification, suppression) des modèles historisés, sinon `modifie_le`."""
     for application in APPLICATIONS_SUIVIES:
         try:
             config = apps.get_app_config(application)
@@ -102,15 +103,61 @@ def cle_donnees(annee):
             continue
         for modele in sorted(config.get_models(), key=lambda m: m.__name__):
             champs = {f.name for f in modele._meta.get_fields()}
-            if "history_date" in champs:
-                etat = modele.objects.aggregate(n=Count("pk"), d=Max("history_date"))
-            elif "modifie_le" in champs or "enregistre_le" in champs:
-                champ = "modifie_le" if "modifie_le" in champs else "enregistre_le"
-                etat = modele.objects.aggregate(n=Count("pk"), d=Max(champ))
-            else:
-                continue
-            parties.append(f"{modele.__name__}:{etat['n']}:{etat['d'].isoformat() if etat['d'] else ''}")
+            champ = next((c for c in ("history_date", "modifie_le", "enregistre_le") if c in champs), None)
+            if champ:
+                yield modele, champ
+
+
+@functools.cache
+def requete_etat_des_tables():
+    """Un seul SELECT (UNION ALL d'un agrégat par table), composé une fois par processus : le composer avec
+    l'ORM à chaque page coûtait plus que de l'exécuter. Une table d'historique ne fait que grandir : son dernier
+    identifiant suffit à voir une ligne de plus (lu dans l'index, quand un comptage lirait tout l'historique)."""
+    parties = [
+        modele.objects.order_by()
+        .annotate(table=Value(modele._meta.label))
+        .values("table")
+        .annotate(n=Max("pk") if champ == "history_date" else Count("pk"), d=Max(champ))
+        for modele, champ in tables_suivies()
+    ]
+    return parties[0].union(*parties[1:], all=True).query.sql_with_params()
+
+
+def etat_des_tables():
+    """{« application.Modèle » : (nombre de lignes, dernière date)} pour chaque table suivie, en une requête."""
+    sql, parametres = requete_etat_des_tables()
+    with connection.cursor() as curseur:
+        curseur.execute(sql, parametres)
+        return {table: (n, d) for table, n, d in curseur.fetchall()}
+
+
+def _empreinte(annee, etat, tables):
+    parties = [str(annee), timezone.localdate().isoformat()]
+    parties += [f"{table}:{etat[table][0]}:{etat[table][1] or ''}" for table in tables]
     return hashlib.sha256("|".join(parties).encode()).hexdigest()[:20]
+
+
+def cle_donnees(annee, etat=None):
+    """Change dès qu'une donnée du classeur change (une ligne ajoutée, modifiée ou supprimée d'une table suivie)."""
+    etat = etat or etat_des_tables()
+    return _empreinte(annee, etat, sorted(etat))
+
+
+# Les tables que montre le tableau de la page nationale : contrats (collectivité, signature), cycles (années),
+# rapports et leurs étapes. Le jour compte aussi : un rapport passe « en retard » à minuit.
+TABLES_DU_TABLEAU = [
+    "contractualisation.Contrat",
+    "contractualisation.HistoricalContrat",
+    "contractualisation.HistoricalCycle",
+    "rapports.RapportExecution",
+    "rapports.HistoricalRapportExecution",
+    "rapports.EtapeFranchie",
+]
+
+
+def cle_tableau(annee, etat):
+    """La clé du fragment en cache de la page nationale (tableau des contrats et compteurs)."""
+    return _empreinte(annee, etat, TABLES_DU_TABLEAU)
 
 
 def nom_fichier(annee, cle):
@@ -128,8 +175,8 @@ def fichier_pret(annee):
     return default_storage.path(nom) if hasattr(default_storage, "path") else nom
 
 
-def etat_export(annee):
-    cle = cle_donnees(annee)
+def etat_export(annee, etat=None):
+    cle = cle_donnees(annee, etat)
     nom = nom_fichier(annee, cle)
     if default_storage.exists(nom):
         return {"pret": True, "genere_le": default_storage.get_modified_time(nom)}

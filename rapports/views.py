@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Contrat
@@ -207,15 +208,18 @@ def annee_demandee(request):
 def page_nationale(request):
     exiger_national(request)
     annee = annee_demandee(request)
-    lignes = national.etats_des_contrats(annee)
+    etat = national.etat_des_tables()
+    # Paresseux : rien n'est lu si le gabarit sert le tableau depuis le fragment en cache.
+    lignes = SimpleLazyObject(lambda: national.etats_des_contrats(annee))
     return render(
         request,
         "rapports/national.html",
         {
             "annee": annee,
             "lignes": lignes,
-            "compteurs": national.compter(lignes),
-            "export": national.etat_export(annee),
+            "compteurs": SimpleLazyObject(lambda: national.compter(lignes)),
+            "cle_cache": national.cle_tableau(annee, etat),
+            "export": national.etat_export(annee, etat),
             "annees": range(2023, timezone.localdate().year + 2),
         },
     )

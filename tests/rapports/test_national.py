@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from contractualisation.enums import StatutContrat
@@ -50,20 +51,129 @@ def test_la_page_nationale_donne_l_etat_de_chaque_rapport(client, acteurs, contr
     assert reverse("rapports:pdf", args=[contrats[1].slug, 2025]) in page  # le rapport de tout département
 
 
-@pytest.mark.django_db
-def test_page_nationale_requetes_constantes(client, acteurs, contrats, django_assert_num_queries):
+def requetes_de(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as requetes:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in requetes.captured_queries]
+
+
+@pytest.mark.django_db
+def test_page_nationale_requetes_constantes(client, acteurs, contrats):
+    """Le nombre de requêtes ne dépend pas du nombre de contrats, tableau en cache ou non."""
     client.force_login(acteurs["lecteur_dgcs"])
     url = reverse("rapports:national") + "?annee=2025"
-    client.get(url)
-    with CaptureQueriesContext(connection) as avant:
-        client.get(url)
+    client.get(url)  # session, premiers chargements
+    cache.clear()
+    sans_cache = requetes_de(client, url)
+    en_cache = requetes_de(client, url)
     for collectivite in Collectivite.objects.exclude(contrats__isnull=False).order_by("slug")[:12]:
         factories.contrat(collectivite.slug, statut=StatutContrat.SIGNE, date_signature=date(2025, 3, 1))
-    with django_assert_num_queries(len(avant.captured_queries)):
-        assert len(client.get(url).context["lignes"]) == 15
+    cache.clear()
+    assert len(requetes_de(client, url)) == len(sans_cache)
+    assert len(requetes_de(client, url)) == len(en_cache)
+    # Tableau en cache : ni contrats ni rapports relus, une seule requête pour l'état des tables.
+    assert not any('contractualisation_contrat"."id", ' in sql for sql in en_cache)
+    assert sum("UNION ALL" in sql for sql in en_cache) == 1
+    assert "15 contrats pour 2025" in client.get(url).content.decode()
+
+
+# --- Le tableau en cache suit les données qu'il montre ----------------------------------------------
+
+
+def page_nationale(client, annee=2025):
+    return client.get(reverse("rapports:national") + f"?annee={annee}").content.decode()
+
+
+def ligne_de(page, contrat):
+    """La ligne du tableau d'un contrat (de son lien vers le rapport à la fin de la ligne)."""
+    debut = page.index(reverse("rapports:rapport", args=[contrat.slug, 2025]))
+    return page[debut : page.index("</tr>", debut)]
+
+
+@pytest.fixture
+def dgcs(client, acteurs, contrats):
+    client.force_login(acteurs["lecteur_dgcs"])
+    page_nationale(client)  # le tableau est en cache
+    return client
+
+
+@pytest.mark.django_db
+def test_cache_nouveau_contrat(dgcs, contrats):
+    factories.contrat("cd-06", statut=StatutContrat.SIGNE, date_signature=date(2025, 2, 1))
+    page = page_nationale(dgcs)
+    assert "4 contrats pour 2025" in page and "Alpes-Maritimes" in page
+
+
+@pytest.mark.django_db
+def test_cache_signature_du_contrat(dgcs, contrats):
+    non_signe = contrats[2]
+    non_signe.statut, non_signe.date_signature = StatutContrat.SIGNE, date(2025, 5, 12)
+    non_signe.save()
+    assert "du 12/05/2025 au 11/05/2026" in ligne_de(page_nationale(dgcs), non_signe)
+
+
+@pytest.mark.django_db
+def test_cache_contrat_marque_modifie_sans_save(dgcs, contrats):
+    """Une écriture par `update` (sans historique) qui touche `modifie_le` suffit à changer la clé."""
+    from contractualisation.models import Contrat
+
+    Contrat.objects.filter(pk=contrats[2].pk).update(date_signature=date(2025, 7, 1), modifie_le=timezone.now())
+    assert "du 01/07/2025 au 30/06/2026" in ligne_de(page_nationale(dgcs), contrats[2])
+
+
+@pytest.mark.django_db
+def test_cache_rapport_ouvert_puis_etape_franchie(dgcs, contrats, acteurs):
+    en_retard = contrats[1]
+    rapport = services.ouvrir_rapport(en_retard, 2025, acteurs["referent_cd47"])
+    assert "(étape : Projet préparé par le Département)" in ligne_de(page_nationale(dgcs), en_retard)
+    services.franchir_etape(rapport, EtapeRapport.PROPOSE, acteurs["referent_cd47"], date(2026, 6, 2))
+    assert "(étape : Proposé au préfet et à l&#x27;ARS)" in ligne_de(page_nationale(dgcs), en_retard)
+
+
+@pytest.mark.django_db
+def test_cache_rapport_supprime(dgcs, contrats):
+    assert ">Transmis<" in ligne_de(page_nationale(dgcs), contrats[0])
+    contrats[0].rapports.all().delete()
+    assert ">Transmis<" not in ligne_de(page_nationale(dgcs), contrats[0])
+
+
+@pytest.mark.django_db
+def test_cache_annees_du_cycle(dgcs, contrats):
+    cycle = contrats[0].cycle
+    cycle.annee_fin = 2024
+    cycle.annee_debut = min(cycle.annee_debut, 2024)
+    cycle.save()
+    assert "0 contrats pour 2025" in page_nationale(dgcs)
+
+
+@pytest.mark.django_db
+def test_cache_le_jour_change_les_rapports_en_retard(client, acteurs, contrats, monkeypatch):
+    """Le rapport 2025 du Lot-et-Garonne (signé le 1er juin 2024) est dû le 31 mai 2026, en retard le lendemain."""
+    client.force_login(acteurs["lecteur_dgcs"])
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 5, 31))
+    assert ">Non commencé<" in ligne_de(page_nationale(client), contrats[1])
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 6, 1))
+    assert ">En retard<" in ligne_de(page_nationale(client), contrats[1])
+
+
+@pytest.mark.django_db
+def test_cache_par_annee(dgcs, contrats):
+    assert "pour 2026" in page_nationale(dgcs, 2026)
+    assert "3 contrats pour 2025" in page_nationale(dgcs)
+
+
+@pytest.mark.django_db
+def test_tableau_en_cache_jamais_servi_hors_national(dgcs, acteurs):
+    """Le tableau mis en cache pour la DGCS n'est servi à personne d'autre : la page reste refusée."""
+    assert "3 contrats pour 2025" in page_nationale(dgcs)
+    for nom in ("referent_cd13", "referent_ars_paca", "lecteur_dreets_paca", "sans_institution"):
+        dgcs.force_login(acteurs[nom])
+        reponse = dgcs.get(reverse("rapports:national") + "?annee=2025")
+        assert reponse.status_code == 403
+        assert "contrats pour 2025" not in reponse.content.decode()
 
 
 @pytest.mark.django_db
@@ -90,6 +200,21 @@ def test_classeur_national_consolide_et_garde_tant_que_rien_ne_change(client, ac
     services.rediger(rapport, "Nouvelle synthèse", "")
     assert national.etat_export(2025) == {"absent": True}  # les données ont changé
     assert national.generer(2025) != nom
+
+
+@pytest.mark.django_db
+def test_cle_du_classeur_suit_creations_modifications_sans_historique_et_suppressions(contrats, fiche):
+    from fiches.models import Fiche
+
+    cles = [national.cle_donnees(2025)]
+    Fiche.objects.filter(pk=fiche.pk).update(modifie_le=timezone.now())  # comme fiches.services.toucher
+    cles.append(national.cle_donnees(2025))
+    fiche.indicateurs_quantitatifs.get().delete()
+    cles.append(national.cle_donnees(2025))
+    fiche.delete()
+    cles.append(national.cle_donnees(2025))
+    assert len(set(cles)) == 4
+    assert national.cle_donnees(2025) == cles[-1]  # rien n'a changé : même clé
 
 
 @pytest.mark.django_db
