@@ -1,7 +1,9 @@
 """La page d'une fiche servie en fragments de cache : l'en-tête, les rubriques et les commentaires ne sont rendus
 (et les lignes de la fiche lues) que lorsque leur clé change.
 
-Les clés ne dépendent que de la requête qui charge la fiche (`Fiche.objects.pour_page()`) :
+Les clés ne dépendent que de la requête qui charge la fiche (`Fiche.objects.pour_page()`) et de la version des
+référentiels (`contractualisation.versions` : objectifs, cycles, sources, collectivités, et pour les fiches les
+indicateurs harmonisés et les exemples d'indicateurs, voir `apps.py`) :
 - en-tête et rubriques : `modifie_le`, que change chaque enregistrement d'une rubrique (`services.toucher`, dans la
   même transaction que ses lignes : partenaires, montants, jalons, indicateurs), chez les fiches liées aussi (leur
   numéro, leur titre, un lien posé ou retiré des deux côtés) ; pour les rubriques, le droit de modifier (boutons
@@ -11,26 +13,29 @@ Rien de propre à une personne n'y est gardé : ses droits ne font que choisir l
 formulaires est remplacé à chaque requête par le sien. Les documents de l'espace partagé (visibles selon la
 personne) ne sont pas en cache.
 
-Les libellés des référentiels (objectifs et leurs exemples d'indicateurs, sources, institutions, noms des
-personnes) suivent en au plus `DUREE` secondes, comme sur la liste des fiches.
+Les noms des institutions et des personnes (partenaires, référent, auteurs des commentaires) suivent en au plus
+`DUREE` secondes, comme sur la page d'un contrat.
 """
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
+from contractualisation.versions import version_referentiels
+
 from .forms import empreinte
 
-DUREE = 600
+DUREE = 3600
 
 # Mis à la place du jeton CSRF dans les fragments ({% csrf_token %} le reçoit du contexte).
 REPERE_CSRF = "jeton-csrf-de-la-personne-qui-lit-la-page"
 
 
 def cles_de_la_page(fiche, peut_modifier, peut_commenter):
+    referentiels = version_referentiels()
     versions = {
-        "entete": (fiche.modifie_le,),
-        "rubriques": (fiche.modifie_le, peut_modifier),
+        "entete": (fiche.modifie_le, referentiels),
+        "rubriques": (fiche.modifie_le, referentiels, peut_modifier),
         "commentaires": (fiche.nombre_commentaires, fiche.dernier_commentaire, peut_commenter),
     }
     return {nom: f"fiche:{fiche.pk}:{nom}:{empreinte(version)}" for nom, version in versions.items()}

@@ -263,3 +263,16 @@ def test_ligne_ecrite_hors_des_rubriques_visible_apres_toucher(client, acteurs, 
     Jalon.objects.create(fiche=fiche13, date=date(2026, 6, 1), libelle="Bilan d'étape")
     services.toucher(fiche13)
     assert "Bilan d&#x27;étape" in page(client, fiche13)
+
+
+def test_referentiels_renommes_par_l_administration_nationale(client, acteurs, fiche13):
+    client.force_login(acteurs["contributeur_cd13"])
+    exemple = ExempleIndicateur.objects.filter(objectif=fiche13.objectif_contrat.objectif).first()
+    assert escape(exemple.libelle) in page(client, fiche13)
+    exemple.libelle = "Exemple corrigé par la DGCS"
+    exemple.save()
+    assert "Exemple corrigé par la DGCS" in page(client, fiche13)
+    objectif = fiche13.objectif_contrat.objectif
+    objectif.titre = "Objectif renommé par la DGCS"
+    objectif.save()
+    assert "Objectif n° 7 — Objectif renommé par la DGCS" in page(client, fiche13)
