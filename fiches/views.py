@@ -29,7 +29,13 @@ from .models import (
     MontantFiche,
     Partenaire,
 )
-from .permissions import peut_commenter_fiche, peut_contribuer_contrat, peut_modifier_fiche, peut_voir_fiche
+from .permissions import (
+    peut_commenter_fiche,
+    peut_contribuer_contrat,
+    peut_modifier_et_commenter,
+    peut_modifier_fiche,
+    peut_voir_fiche,
+)
 from .sections import SECTIONS
 
 
@@ -175,8 +181,7 @@ def fiche(request, pk):
     la fiche est lue sans ses lignes et seuls le cadre de la page et les documents joints sont rendus."""
     fiche = get_object_or_404(Fiche.objects.pour_page(), pk=pk)
     verifier_droits(request, fiche)
-    peut_modifier = peut_modifier_fiche(request.user, fiche)
-    peut_commenter = peut_commenter_fiche(request.user, fiche)
+    peut_modifier, peut_commenter = peut_modifier_et_commenter(request.user, fiche)
 
     def rendre(noms):
         contexte = {"peut_modifier": peut_modifier, "peut_commenter": peut_commenter, "csrf_token": REPERE_CSRF}

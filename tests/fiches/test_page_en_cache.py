@@ -58,6 +58,12 @@ def test_servie_du_cache_sans_lire_les_lignes(
     # (territoire, ressources), écriture de la session (3 requêtes, dans les tests seulement).
     with django_assert_num_queries(10):
         page(client, fiche13)
+    # Un lecteur : le droit de modifier (permission nominative sur le contrat) n'est demandé qu'une fois.
+    for lecteur, requetes in (("lecteur_cd13", 11), ("lecteur_dgcs", 10)):
+        client.force_login(acteurs[lecteur])
+        page(client, fiche13)
+        with django_assert_num_queries(requetes):
+            page(client, fiche13)
 
 
 def test_rubriques_de_texte_et_identification(client, acteurs, fiche13):
