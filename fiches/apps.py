@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def charger_referentiels(sender, **kwargs):
@@ -14,8 +14,11 @@ class FichesConfig(AppConfig):
 
     def ready(self):
         from contractualisation.extensions import ajouter_lien_contrat, enregistrer_fournisseur_financements
+        from contractualisation.models import IndicateurHarmonise
+        from contractualisation.versions import referentiels_modifies
 
         from .extensions import ajouter_lien_fiche
+        from .models import ExempleIndicateur
         from .services import montants_par_objectif
 
         post_migrate.connect(charger_referentiels, sender=self, dispatch_uid="fiches_referentiels")
@@ -23,6 +26,10 @@ class FichesConfig(AppConfig):
         enregistrer_fournisseur_financements(montants_par_objectif)
         enregistrer_referentiel_exemples()
         ajouter_lien_fiche("Proposer comme pratique inspirante", url_proposition_pratique, ordre=90)
+        # Affichés dans les rubriques d'indicateurs d'une fiche, dont la page est en cache (fiches/fragments.py).
+        for modele in (ExempleIndicateur, IndicateurHarmonise):
+            post_save.connect(referentiels_modifies, sender=modele, dispatch_uid=f"version_{modele.__name__}")
+            post_delete.connect(referentiels_modifies, sender=modele, dispatch_uid=f"version_suppr_{modele.__name__}")
 
 
 def url_proposition_pratique(fiche):

@@ -49,7 +49,8 @@ LIENS_FICHE = []
 
 
 def ajouter_lien_fiche(libelle, url_de, ordre=50):
-    """`url_de(fiche)` rend l'adresse du lien. À appeler depuis `AppConfig.ready()`."""
+    """`url_de(fiche)` rend l'adresse du lien, tirée de la seule fiche : l'en-tête de sa page est en cache avec la
+    version de la fiche (fiches/fragments.py). À appeler depuis `AppConfig.ready()`."""
     if all(libelle != lien[1] for lien in LIENS_FICHE):
         LIENS_FICHE.append((ordre, libelle, url_de))
         LIENS_FICHE.sort(key=lambda lien: lien[0])

@@ -31,6 +31,15 @@ class FicheQuerySet(models.QuerySet):
             total_prevu=models.Sum("montants__montant")
         )
 
+    def pour_page(self):
+        """Ce que la page d'une fiche lit à chaque requête (fiches/fragments.py) : de quoi vérifier les droits et
+        faire les clés de ses fragments en cache (dont la version des commentaires), sans les lignes des rubriques."""
+        return (
+            self.select_related("contrat__collectivite", "objectif_contrat__objectif")
+            .prefetch_related("contrat__collectivite__departements")
+            .annotate(nombre_commentaires=models.Count("commentaires"), dernier_commentaire=models.Max("commentaires"))
+        )
+
 
 class Fiche(models.Model):
     contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="fiches")

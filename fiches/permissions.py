@@ -20,8 +20,16 @@ def peut_modifier_fiche(user, fiche):
 def peut_commenter_fiche(user, fiche):
     """Les membres du comité technique : toute personne d'une institution du territoire (même lectrice),
     et ceux qui peuvent modifier la fiche. Les lecteurs nationaux lisent sans commenter."""
+    return peut_modifier_et_commenter(user, fiche)[1]
+
+
+def peut_modifier_et_commenter(user, fiche):
+    """Les deux droits que montre la page d'une fiche, le droit de modifier évalué une seule fois (pour un lecteur,
+    il demande une requête : la permission nominative sur le contrat)."""
     from core.enums import Portee
 
-    if peut_modifier_fiche(user, fiche):
-        return True
-    return any(a.portee != Portee.NATIONALE for a in user.perimetre.acces_sur(fiche.contrat.collectivite))
+    modifier = peut_modifier_fiche(user, fiche)
+    commenter = modifier or any(
+        a.portee != Portee.NATIONALE for a in user.perimetre.acces_sur(fiche.contrat.collectivite)
+    )
+    return modifier, commenter

@@ -9,6 +9,7 @@ from core.referentiels import lire
 @transaction.atomic
 def charger_exemples_indicateurs():
     from contractualisation.models import Objectif
+    from contractualisation.versions import referentiels_modifies
 
     from .models import ExempleIndicateur
 
@@ -30,3 +31,5 @@ def charger_exemples_indicateurs():
             )
         )
     ExempleIndicateur.objects.bulk_create(nouveaux)
+    if nouveaux:  # sans signal en création de masse : les pages des fiches en cache doivent les montrer
+        referentiels_modifies()

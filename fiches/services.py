@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from contractualisation.services import marquer_modifie
@@ -38,11 +38,13 @@ def creer_fiche(contrat, objectif_contrat, **champs):
     return Fiche.objects.create(contrat=contrat, objectif_contrat=objectif_contrat, numero=dernier + 1, **champs)
 
 
-def toucher(fiche, montants_changes=False):
-    """Après la modification d'une rubrique : la fiche change de version ; si ses montants ont changé, le
-    contrat aussi (son tableau de financement en cache est recalculé)."""
+def toucher(fiche, montants_changes=False, liees=()):
+    """Après la modification d'une rubrique : la fiche change de version (clé de sa page et de la liste en cache) ;
+    `liees`, les fiches dont la page l'affiche (numéro, titre) ou dont le lien vers elle vient d'être posé ou
+    retiré (un lien vaut des deux côtés), aussi. Si ses montants ont changé, le contrat aussi (son tableau de
+    financement en cache est recalculé)."""
     fiche.modifie_le = timezone.now()
-    Fiche.objects.filter(pk=fiche.pk).update(modifie_le=fiche.modifie_le)
+    Fiche.objects.filter(Q(pk=fiche.pk) | Q(pk__in=liees)).update(modifie_le=fiche.modifie_le)
     if montants_changes:
         marquer_modifie(fiche.contrat)
 
@@ -71,6 +73,8 @@ def restaurer_valeur(fiche, version, champ):
         raise ValueError(champ)
     setattr(fiche, champ, getattr(version, champ))
     fiche.save()
+    if champ == "titre":  # affiché sur la page des fiches liées
+        Fiche.objects.filter(fiches_liees=fiche).update(modifie_le=fiche.modifie_le)
     if champ == "statut":
         marquer_modifie(fiche.contrat)
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from . import exports, services
 from .enums import TypeExemple
 from .extensions import liens_fiche, reunions_des_fiches
 from .forms import CommentaireForm, FiltreFichesForm, NouvelleFicheForm, VersionSectionForm, personnes_du_territoire
+from .fragments import REPERE_CSRF, cles_de_la_page, fragments_en_cache
 from .historique import historique_fiche
 from .models import (
     Commentaire,
@@ -27,7 +29,13 @@ from .models import (
     MontantFiche,
     Partenaire,
 )
-from .permissions import peut_commenter_fiche, peut_contribuer_contrat, peut_modifier_fiche, peut_voir_fiche
+from .permissions import (
+    peut_commenter_fiche,
+    peut_contribuer_contrat,
+    peut_modifier_et_commenter,
+    peut_modifier_fiche,
+    peut_voir_fiche,
+)
 from .sections import SECTIONS
 
 
@@ -121,12 +129,16 @@ def fiche_complete(pk):
     )
 
 
-def fiche_visible(request, pk, *, pour_modifier=False):
-    fiche = fiche_complete(pk)
+def verifier_droits(request, fiche, *, pour_modifier=False):
     if not (peut_voir_fiche(request.user, fiche) or fiche.referent_id == request.user.pk):
         raise PermissionDenied
     if pour_modifier and not peut_modifier_fiche(request.user, fiche):
         raise PermissionDenied
+
+
+def fiche_visible(request, pk, *, pour_modifier=False):
+    fiche = fiche_complete(pk)
+    verifier_droits(request, fiche, pour_modifier=pour_modifier)
     return fiche
 
 
@@ -165,22 +177,47 @@ def contexte_fiche(request, fiche):
 
 
 def fiche(request, pk):
-    fiche = fiche_visible(request, pk)
-    commentaires = (
-        Commentaire.objects.filter(fiche=fiche, reponse_a=None)
-        .select_related("auteur")
-        .prefetch_related(Prefetch("reponses", queryset=Commentaire.objects.select_related("auteur")))
-    )
+    """L'en-tête, les rubriques et les commentaires viennent du cache (fiches/fragments.py) : sur un cache chaud,
+    la fiche est lue sans ses lignes et seuls le cadre de la page et les documents joints sont rendus."""
+    fiche = get_object_or_404(Fiche.objects.pour_page(), pk=pk)
+    verifier_droits(request, fiche)
+    peut_modifier, peut_commenter = peut_modifier_et_commenter(request.user, fiche)
+
+    def rendre(noms):
+        contexte = {"peut_modifier": peut_modifier, "peut_commenter": peut_commenter, "csrf_token": REPERE_CSRF}
+        if "entete" in noms or "rubriques" in noms:
+            complete = fiche_complete(pk)
+            contexte.update(
+                fiche=complete,
+                liens_fiche=liens_fiche(complete),
+                sections=SECTIONS.values(),
+                montants=tableau_montants(complete),
+                exemples=exemples_de(complete),
+            )
+        else:
+            contexte["fiche"] = fiche
+        if "commentaires" in noms:
+            contexte.update(commentaires=commentaires_de(fiche), form_commentaire=CommentaireForm())
+        return {nom: render_to_string(f"fiches/fiche.html#{nom}", contexte) for nom in noms}
+
+    cles = cles_de_la_page(fiche, peut_modifier, peut_commenter)
     return render(
         request,
         "fiches/fiche.html",
         {
-            **contexte_fiche(request, fiche),
-            "exemples": exemples_de(fiche),
-            "commentaires": commentaires,
-            "peut_commenter": peut_commenter_fiche(request.user, fiche),
-            "form_commentaire": CommentaireForm(),
+            "fiche": fiche,
+            "contrat": fiche.contrat,
+            "peut_modifier": peut_modifier,
+            "fragments": fragments_en_cache(request, cles, rendre),
         },
+    )
+
+
+def commentaires_de(fiche):
+    return (
+        Commentaire.objects.filter(fiche=fiche, reponse_a=None)
+        .select_related("auteur")
+        .prefetch_related(Prefetch("reponses", queryset=Commentaire.objects.select_related("auteur")))
     )
 
 
@@ -223,9 +260,12 @@ def section_modifier(request, pk, nom):
                 version = VersionSectionForm(instance_version=version_actuelle)
                 enregistre = False
             elif enregistre := form.is_valid():
+                liees = set()
+                if section.nom == "identite":  # liées avant ou après : leur page affiche cette fiche
+                    liees = {f.pk for f in fiche.fiches_liees.all()} | {f.pk for f in form.cleaned_data["fiches_liees"]}
                 form.save()
                 # Le statut compte aussi : une fiche abandonnée ne finance plus son objectif.
-                services.toucher(fiche, montants_changes=section.nom in ("moyens", "identite"))
+                services.toucher(fiche, montants_changes=section.nom in ("moyens", "identite"), liees=liees)
         if enregistre:
             if not request.htmx:
                 messages.success(request, f"La rubrique « {section.titre} » a été enregistrée.")
