@@ -44,12 +44,19 @@ class Preparation:
         return self.point.fiche
 
 
-def points_de_la_reunion(reunion):
+def points_de_la_reunion(reunion, **filtres):
     return list(
-        reunion.points.select_related("fiche__objectif_contrat__objectif", "fiche__referent", "modifie_par").order_by(
-            "ordre", "pk"
-        )
+        reunion.points.filter(**filtres)
+        .select_related("fiche__objectif_contrat__objectif", "fiche__referent", "modifie_par")
+        .order_by("ordre", "pk")
     )
+
+
+def fin_des_nouveautes(reunion, maintenant=None):
+    """Une réunion passée montre ce qui avait changé avant elle, pas ce qui a été écrit depuis : jusqu'au
+    lendemain de la réunion, une fois ce lendemain passé ; None tant que la réunion est récente ou à venir."""
+    maintenant = maintenant or timezone.now()
+    return reunion.date + timedelta(days=1) if reunion.date < maintenant - timedelta(days=1) else None
 
 
 def preparer(reunion, points=None):
@@ -81,8 +88,7 @@ def preparer(reunion, points=None):
     releves = Releve.objects.filter(fiche_id__in=fiche_ids).select_related("indicateur")
     if depuis_min is not None:
         releves = releves.filter(cree_le__gte=depuis_min)
-    # Une réunion passée montre ce qui avait changé avant elle, pas ce qui a été écrit depuis.
-    jusqu_a = reunion.date + timedelta(days=1) if reunion.date < timezone.now() - timedelta(days=1) else None
+    jusqu_a = fin_des_nouveautes(reunion)
     if jusqu_a is not None:
         releves = releves.filter(cree_le__lte=jusqu_a)
     par_fiche_releves = defaultdict(list)
