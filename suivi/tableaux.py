@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
 from contractualisation.enums import TypeIndicateur
 from contractualisation.models import IndicateurHarmonise
@@ -16,6 +18,7 @@ from fiches.extensions import DecisionFiche, ReunionFiche
 from fiches.models import Fiche, IndicateurQuantitatif
 
 from .enums import StatutDecision, StatutReunion
+from .formats import nombre
 from .models import Decision, PointFiche, Releve, ValeurIndicateur
 from .services import numeros_des_reunions
 
@@ -41,12 +44,19 @@ class Preparation:
         return self.point.fiche
 
 
-def points_de_la_reunion(reunion):
+def points_de_la_reunion(reunion, **filtres):
     return list(
-        reunion.points.select_related("fiche__objectif_contrat__objectif", "fiche__referent", "modifie_par").order_by(
-            "ordre", "pk"
-        )
+        reunion.points.filter(**filtres)
+        .select_related("fiche__objectif_contrat__objectif", "fiche__referent", "modifie_par")
+        .order_by("ordre", "pk")
     )
+
+
+def fin_des_nouveautes(reunion, maintenant=None):
+    """Une réunion passée montre ce qui avait changé avant elle, pas ce qui a été écrit depuis : jusqu'au
+    lendemain de la réunion, une fois ce lendemain passé ; None tant que la réunion est récente ou à venir."""
+    maintenant = maintenant or timezone.now()
+    return reunion.date + timedelta(days=1) if reunion.date < maintenant - timedelta(days=1) else None
 
 
 def preparer(reunion, points=None):
@@ -78,8 +88,7 @@ def preparer(reunion, points=None):
     releves = Releve.objects.filter(fiche_id__in=fiche_ids).select_related("indicateur")
     if depuis_min is not None:
         releves = releves.filter(cree_le__gte=depuis_min)
-    # Une réunion passée montre ce qui avait changé avant elle, pas ce qui a été écrit depuis.
-    jusqu_a = reunion.date + timedelta(days=1) if reunion.date < timezone.now() - timedelta(days=1) else None
+    jusqu_a = fin_des_nouveautes(reunion)
     if jusqu_a is not None:
         releves = releves.filter(cree_le__lte=jusqu_a)
     par_fiche_releves = defaultdict(list)
@@ -359,6 +368,42 @@ class Serie:
     @property
     def largeur(self):
         return 16 + 56 * len(self.points)
+
+    @cached_property
+    def graphique(self):
+        """Le petit graphique SVG (cible en contour pointillé, atteint en plein, par année), écrit une fois en
+        Python : une centaine de graphiques par des inclusions de gabarit coûtaient l'essentiel de la page. Il
+        n'y entre que des entiers. Les chiffres sont dans le texte voisin (`legende`)."""
+        largeur = self.largeur
+        morceaux = [
+            f'<svg class="ce-graphique" width="{largeur}" height="92" viewBox="0 0 {largeur} 92" aria-hidden="true"'
+            f' focusable="false">',
+            f'<line x1="0" y1="70" x2="{largeur}" y2="70" stroke="#666"></line>',
+        ]
+        for b in self.barres:
+            if b["cible"] is not None:
+                morceaux.append(
+                    f'<rect x="{b["x"]}" y="{b["y_cible"]}" width="20" height="{b["h_cible"]}" fill="none"'
+                    f' stroke="#000091" stroke-width="2" stroke-dasharray="4 2"></rect>'
+                )
+            if b["realise"] is not None:
+                morceaux.append(
+                    f'<rect x="{b["x_realise"]}" y="{b["y_realise"]}" width="20" height="{b["h_realise"]}"'
+                    f' fill="#000091"></rect>'
+                )
+            morceaux.append(
+                f'<text x="{b["x_texte"]}" y="86" text-anchor="middle" font-size="11" fill="#161616">'
+                f"{int(b['annee'])}</text>"
+            )
+        morceaux.append("</svg>")
+        return mark_safe("".join(morceaux))
+
+    @property
+    def legende(self):
+        """« 2025 : cible 80, atteint 75 · 2026 : cible 100, atteint — »."""
+        return " · ".join(
+            f"{annee} : cible {nombre(cible)}, atteint {nombre(realise)}" for annee, cible, realise in self.points
+        )
 
 
 def series_indicateurs(contrat, indicateurs):

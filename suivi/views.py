@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from espace_partage.models import Ressource
 from fiches.models import Fiche
 from fiches.permissions import peut_modifier_fiche
 
-from . import services, tableaux
+from . import services, tableaux, versions
 from .enums import StatutDecision, StatutReleve, StatutReunion
 from .forms import (
     CollecteForm,
@@ -80,6 +82,9 @@ def point_de(request, reunion, point_pk):
 
 
 def tableau_de_bord(request, slug):
+    """Le tableau des fiches, l'état du tableau PMI et les graphiques sont un fragment en cache, le même pour
+    tous ceux qui voient le suivi du contrat : sa clé change avec les données du suivi (`versions`) et le jour
+    (décisions en retard, année réclamée) ; rien n'est calculé quand il vient du cache (objet paresseux)."""
     contrat = contrat_visible(request, slug)
     from .models import Reunion
 
@@ -87,6 +92,7 @@ def tableau_de_bord(request, slug):
         Reunion.objects.filter(contrat=contrat).exclude(statut=StatutReunion.ANNULEE).order_by("-date")[:12]
     )
     maintenant = timezone.now()
+    aujourd_hui = timezone.localdate(maintenant)
     bilans = [r for r in reunions if r.type == "bilan_qualitatif" and r.date < maintenant]
     rythme = None
     if bilans:
@@ -102,7 +108,8 @@ def tableau_de_bord(request, slug):
         {
             "rythme": rythme,
             "contrat": contrat,
-            "tableau": tableaux.tableau_de_bord(contrat),
+            "tableau": SimpleLazyObject(lambda: tableaux.tableau_de_bord(contrat, aujourd_hui)),
+            "cle_cache": f"{contrat.pk}|{aujourd_hui}|{versions.version_du_suivi(contrat, maintenant)}",
             "a_venir": sorted((r for r in reunions if r.date >= maintenant), key=lambda r: r.date),
             "passees": [r for r in reunions if r.date < maintenant],
             "peut_animer": peut_animer_reunions(request.user, contrat),
@@ -189,38 +196,80 @@ def reunion_modifier(request, pk):
 
 def ordre_du_jour(request, pk):
     """Préparer et tenir la réunion : pour chaque fiche, ce qui a changé, les décisions précédentes, et les
-    trois parties du compte rendu (modifiables en séance tant qu'il n'est pas validé)."""
+    trois parties du compte rendu (modifiables en séance tant qu'il n'est pas validé).
+
+    L'en-tête (avec les participants) et les points de l'ordre du jour sont deux fragments en cache : leur clé
+    change avec les données du suivi du contrat (`versions` : fiches, réunions, points, décisions, relevés,
+    valeurs), la réunion (participants compris : ils ne changent qu'avec elle), la fenêtre des nouveautés et les
+    droits de celui qui regarde (formulaires de séance, de statut des décisions) ; les jetons CSRF n'y sont pas
+    (`avec_jeton_csrf`). Les documents joints et les rectificatifs sont lus à chaque fois."""
     reunion = reunion_visible(request, pk)
-    peut_animer = peut_animer_reunions(request.user, reunion.contrat) and not reunion.verrouillee
-    preparation = tableaux.preparer(reunion)
-    membres = services.membres_du_comite(reunion.contrat) if peut_animer else []
-    for p in preparation:
-        if peut_animer:
-            p.form = PointForm(
-                initial=_initial_point(p.point),
-                instance_version=p.point.modifie_le.isoformat(),
-                prefix=f"p{p.point.pk}",
-            )
-            p.decision_form = DecisionForm(membres=membres, prefix=f"d{p.point.pk}")
-        else:
-            p.form = p.decision_form = None
-    return render(
+    contrat = reunion.contrat
+    peut_animer_contrat = peut_animer_reunions(request.user, contrat)
+    peut_animer = peut_animer_contrat and not reunion.verrouillee
+    peut_rectifier = reunion.verrouillee and peut_animer_contrat
+    maintenant = timezone.now()
+    cle_cache = "|".join(
+        str(v)
+        for v in (
+            reunion.pk,
+            reunion.modifie_le.isoformat(),
+            tableaux.fin_des_nouveautes(reunion, maintenant),
+            peut_animer,
+            peut_rectifier,
+            versions.version_du_suivi(contrat, maintenant),
+        )
+    )
+
+    def preparation():
+        points = tableaux.preparer(reunion)
+        membres = services.membres_du_comite(contrat) if peut_animer else []
+        for p in points:
+            if peut_animer:
+                p.form = PointForm(
+                    initial=_initial_point(p.point),
+                    instance_version=p.point.modifie_le.isoformat(),
+                    prefix=f"p{p.point.pk}",
+                )
+                p.decision_form = DecisionForm(membres=membres, prefix=f"d{p.point.pk}")
+            else:
+                p.form = p.decision_form = None
+        return points
+
+    reponse = render(
         request,
         "suivi/ordre_du_jour.html",
         {
             "reunion": reunion,
-            "contrat": reunion.contrat,
-            "preparation": preparation,
-            "participants": list(reunion.participants.select_related("utilisateur")),
+            "contrat": contrat,
+            "preparation": SimpleLazyObject(preparation),
+            "cle_cache": cle_cache,
+            "repere_csrf": REPERE_CSRF,
+            "participants": SimpleLazyObject(lambda: list(reunion.participants.select_related("utilisateur"))),
             "rectificatifs": list(reunion.rectificatifs.select_related("auteur")),
             "peut_animer": peut_animer,
-            "peut_animer_contrat": peut_animer_reunions(request.user, reunion.contrat),
-            "peut_rectifier": reunion.verrouillee and peut_animer_reunions(request.user, reunion.contrat),
+            "peut_animer_contrat": peut_animer_contrat,
+            "peut_rectifier": peut_rectifier,
             "statuts_decision": StatutDecision.choices,
             "rectificatif_form": RectificatifForm(),
-            "passee": reunion.date <= timezone.now(),
+            "passee": reunion.date <= maintenant,
         },
     )
+    return avec_jeton_csrf(request, reponse)
+
+
+# Un fragment en cache sert plusieurs personnes : il ne garde pas le jeton CSRF de celle qui l'a rendu mais ce
+# repère, que chaque réponse remplace par le jeton de son utilisateur. Le remplacement porte sur l'attribut
+# entier, que le texte d'un utilisateur ne peut pas contenir (ses guillemets sont échappés).
+REPERE_CSRF = "repere-csrf-du-fragment-en-cache"
+CHAMP_CSRF = 'name="csrfmiddlewaretoken" value="{}"'
+
+
+def avec_jeton_csrf(request, reponse):
+    repere = CHAMP_CSRF.format(REPERE_CSRF).encode()
+    if repere in reponse.content:
+        reponse.content = reponse.content.replace(repere, CHAMP_CSRF.format(get_token(request)).encode())
+    return reponse
 
 
 def invitation(request, pk):
@@ -231,18 +280,36 @@ def invitation(request, pk):
 
 
 def projection(request, pk):
-    """Mode projection : une fiche par écran, lisible à 1280×720 ; ←/→ et Échap au clavier."""
+    """Mode projection : une fiche par écran, lisible à 1280×720 ; ←/→ et Échap au clavier.
+
+    La page ne dépend pas de qui la regarde : elle est en cache entière, sous une clé qui change avec les
+    données du suivi du contrat (`versions`), la réunion, le rang et la fenêtre des nouveautés ; seuls les
+    numéros des points sont lus à chaque fois (rang, total)."""
     reunion = reunion_visible(request, pk)
-    points = tableaux.points_de_la_reunion(reunion)
-    if not points:
+    point_ids = list(reunion.points.order_by("ordre", "pk").values_list("pk", flat=True))
+    if not point_ids:
         messages.info(request, "L'ordre du jour est vide : rien à projeter.")
         return redirect("suivi:ordre_du_jour", reunion.pk)
     try:
-        rang = min(max(int(request.GET.get("n", "1")), 1), len(points))
+        rang = min(max(int(request.GET.get("n", "1")), 1), len(point_ids))
     except ValueError:
         rang = 1
-    point = points[rang - 1]
-    preparation = tableaux.preparer(reunion, [point])[0]
+    maintenant = timezone.now()
+    cle_cache = "|".join(
+        str(v)
+        for v in (
+            reunion.pk,
+            reunion.modifie_le.isoformat(),
+            rang,
+            tableaux.fin_des_nouveautes(reunion, maintenant),
+            versions.version_du_suivi(reunion.contrat, maintenant),
+        )
+    )
+
+    def preparation():
+        point = tableaux.points_de_la_reunion(reunion, pk=point_ids[rang - 1])[0]
+        return tableaux.preparer(reunion, [point])[0]
+
     base = reverse("suivi:projection", args=[reunion.pk])
     return render(
         request,
@@ -250,13 +317,12 @@ def projection(request, pk):
         {
             "reunion": reunion,
             "contrat": reunion.contrat,
-            "p": preparation,
+            "p": SimpleLazyObject(preparation),
+            "cle_cache": cle_cache,
             "rang": rang,
-            "total": len(points),
+            "total": len(point_ids),
             "precedent": f"{base}?n={rang - 1}" if rang > 1 else "",
-            "suivant": f"{base}?n={rang + 1}" if rang < len(points) else "",
-            "point": preparation.point,
-            "decisions": preparation.decisions,
+            "suivant": f"{base}?n={rang + 1}" if rang < len(point_ids) else "",
         },
     )
 

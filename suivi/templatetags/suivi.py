@@ -3,17 +3,12 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 
+from suivi import formats
+
 register = template.Library()
 
 
-@register.filter
-def nombre(valeur):
-    """19842.00 → « 19 842 » ; 12.5 → « 12,5 » ; vide → « — »."""
-    if valeur is None or valeur == "":
-        return "—"
-    valeur = Decimal(valeur)
-    texte = f"{valeur:,.0f}" if valeur == valeur.to_integral() else f"{valeur:,.2f}".rstrip("0")
-    return texte.replace(",", "\u202f").replace(".", ",")
+register.filter("nombre", formats.nombre)
 
 
 @register.filter
