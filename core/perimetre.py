@@ -7,6 +7,8 @@ son département ; un conseil départemental sa propre collectivité.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 
 from .enums import ROLES_EDITION, ROLES_PILOTAGE, Portee, Role
@@ -42,27 +44,15 @@ class Perimetre:
 
     @classmethod
     def de(cls, user):
+        """Lu dans le cache (une requête SQL de moins sur chaque page) ; les signaux de `apps.py` l'effacent
+        dès qu'une adhésion, une institution ou un type d'institution de l'utilisateur change."""
         if not user.is_authenticated:
             return cls(())
-        from .models import Adhesion
-
-        adhesions = Adhesion.objects.filter(utilisateur=user).select_related("institution__type")
-        return cls(
-            (
-                Acces(
-                    institution_id=a.institution_id,
-                    institution_nom=a.institution.nom,
-                    portee=a.institution.type.portee,
-                    collectivite_id=a.institution.collectivite_id,
-                    region_id=a.institution.region_id,
-                    departement_id=a.institution.departement_id,
-                    role=a.role,
-                    signataire=a.institution.type.signataire_contrat,
-                )
-                for a in adhesions
-            ),
-            superutilisateur=user.is_superuser,
-        )
+        acces = cache.get(cle_cache(user.pk))
+        if acces is None:
+            acces = acces_de(user)
+            cache.set(cle_cache(user.pk), acces, 3600)
+        return cls(acces, superutilisateur=user.is_superuser)
 
     @property
     def national(self):
@@ -113,3 +103,42 @@ class Perimetre:
         return Collectivite.objects.filter(
             Q(pk__in=collectivites) | Q(region_id__in=regions) | Q(departements__in=departements)
         ).values("pk")
+
+
+def cle_cache(utilisateur_id):
+    return f"perimetre:{utilisateur_id}"
+
+
+def acces_de(user):
+    from .models import Adhesion
+
+    return tuple(
+        Acces(
+            institution_id=a.institution_id,
+            institution_nom=a.institution.nom,
+            portee=a.institution.type.portee,
+            collectivite_id=a.institution.collectivite_id,
+            region_id=a.institution.region_id,
+            departement_id=a.institution.departement_id,
+            role=a.role,
+            signataire=a.institution.type.signataire_contrat,
+        )
+        for a in Adhesion.objects.filter(utilisateur=user).select_related("institution__type")
+    )
+
+
+def oublier_perimetres(sender, instance, **kwargs):
+    """Efface du cache le périmètre des utilisateurs touchés par une adhésion, une institution ou un type
+    d'institution enregistré ou supprimé."""
+    from .models import Adhesion, Institution
+
+    if isinstance(instance, Adhesion):
+        utilisateurs = [instance.utilisateur_id]
+    elif isinstance(instance, Institution):
+        utilisateurs = Adhesion.objects.filter(institution=instance).values_list("utilisateur_id", flat=True)
+    else:
+        utilisateurs = Adhesion.objects.filter(institution__type=instance).values_list("utilisateur_id", flat=True)
+    cles = [cle_cache(pk) for pk in utilisateurs]
+    cache.delete_many(cles)
+    # Encore après la validation : une requête servie entre-temps a pu remettre en cache l'ancien périmètre.
+    transaction.on_commit(lambda: cache.delete_many(cles))

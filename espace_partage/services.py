@@ -209,13 +209,14 @@ def detacher(ressource, objet):
 
 
 def pieces_jointes(objet, user):
-    """Les ressources jointes à un objet que l'utilisateur peut voir, avec leur dernière version."""
+    """Les ressources jointes à un objet que l'utilisateur peut voir, avec leur dernière version. La plupart des
+    objets n'en ont aucune : une requête simple le dit, avant la requête complète (visibilité, versions)."""
+    type_objet = ContentType.objects.get_for_model(objet)
+    if not PieceJointe.objects.filter(type_objet=type_objet, id_objet=objet.pk).exists():
+        return Ressource.objects.none()
     return (
         Ressource.objects.visibles_par(user)
-        .filter(
-            pieces_jointes__type_objet=ContentType.objects.get_for_model(objet),
-            pieces_jointes__id_objet=objet.pk,
-        )
+        .filter(pieces_jointes__type_objet=type_objet, pieces_jointes__id_objet=objet.pk)
         .pour_liste()
         .order_by("titre")
     )

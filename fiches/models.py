@@ -70,7 +70,7 @@ class Fiche(models.Model):
     action_a_impact = models.BooleanField("action à impact", default=False)
     fiches_liees = models.ManyToManyField("self", blank=True, verbose_name="fiches liées")
     cree_le = models.DateTimeField(auto_now_add=True)
-    modifie_le = models.DateTimeField(auto_now=True)
+    modifie_le = models.DateTimeField(auto_now=True, db_index=True)  # clés de cache (rapports)
 
     history = HistoricalRecords()
     objects = FicheQuerySet.as_manager()

@@ -56,10 +56,10 @@ def test_servie_du_cache_sans_lire_les_lignes(
         page(client, fiche13)
     # Session, utilisateur, fiche (avec la version des commentaires), départements, adhésions, documents joints
     # (territoire, ressources), écriture de la session (3 requêtes, dans les tests seulement).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         page(client, fiche13)
     # Un lecteur : le droit de modifier (permission nominative sur le contrat) n'est demandé qu'une fois.
-    for lecteur, requetes in (("lecteur_cd13", 11), ("lecteur_dgcs", 10)):
+    for lecteur, requetes in (("lecteur_cd13", 9), ("lecteur_dgcs", 9)):
         client.force_login(acteurs[lecteur])
         page(client, fiche13)
         with django_assert_num_queries(requetes):

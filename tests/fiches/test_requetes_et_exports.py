@@ -51,9 +51,9 @@ def test_page_fiche_nombre_de_requetes_constant(client, acteurs, fiche13, source
     url = reverse("fiches:fiche", args=[fiche13.pk])
     client.get(url)
     cache.clear()  # les fragments rendus ; servis du cache : tests/fiches/test_page_en_cache.py
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         assert client.get(url).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
@@ -77,11 +77,11 @@ def test_liste_de_100_fiches_nombre_de_requetes_constant(client, acteurs, contra
     with django_assert_num_queries(12):
         reponse = client.get(url)
     assert reponse.content.decode().count('href="/fiches/fiche/') == 100
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         reponse = client.get(url, {"impact": "on", "q": "Fiche", "statut": "brouillon"})
     assert reponse.content.decode().count('href="/fiches/fiche/') == 15
     # Servie du cache : sans les requêtes de la liste et des filtres.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(url).content.decode().count('href="/fiches/fiche/') == 100
     # Une fiche modifiée (titre, statut…) change la clé : la liste est recalculée.
     fiche = Fiche.objects.get(contrat=contrat13, titre="Fiche 0")

@@ -272,11 +272,11 @@ def test_file_et_instruction_requetes_constantes(client, comite, seance, django_
     client.get(reverse("pratiques:comite"))  # session et droits mis en cache
     # session (lecture + enregistrement : 4), utilisateur, périmètre, groupe du comité, comptes par statut,
     # comptage, page
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         reponse = client.get(reverse("pratiques:comite"))
     assert len(reponse.context["page"].object_list) == 30
     # session (4), utilisateur, groupe, périmètre ; pratique, avis, entité déclarante, pièces, journal
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(reverse("pratiques:instruction", args=[p.pk]))
 
 
@@ -298,6 +298,6 @@ def test_demandes_d_accord_requetes_constantes(client, acteurs, django_assert_nu
     client.force_login(acteurs["referent_cd13"])
     client.get(reverse("pratiques:accords"))
     # session (4), utilisateur, périmètre, demandes
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         reponse = client.get(reverse("pratiques:accords"))
     assert reponse.content.decode().count("/pratiques/accords/") >= 25

@@ -201,23 +201,24 @@ def test_nombre_de_requetes_constant(client, acteurs, contrat13, django_assert_n
     client.force_login(referent)
     client.get(reverse("suivi:ordre_du_jour", args=[reunion.pk]))  # session chaude
     cache.clear()
-    # Cache froid : 19 + 2 pour les documents de l'espace partagé joints à la réunion, dont 1 pour la version
-    # des données du suivi (clé des fragments en cache) ; la projection lit aussi les numéros des points.
-    with django_assert_num_queries(21):
+    # Cache froid (périmètre de l'utilisateur compris) : dont 1 pour savoir si des documents de l'espace partagé
+    # sont joints et 1 pour la version des données du suivi (clé des fragments en cache) ; la projection lit aussi
+    # les numéros des points.
+    with django_assert_num_queries(20):
         assert client.get(reverse("suivi:ordre_du_jour", args=[reunion.pk])).status_code == 200
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert client.get(reverse("suivi:projection", args=[reunion.pk]) + f"?n={nombre}").status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("suivi:projection_cases", args=[reunion.pk, point.pk])).status_code == 200
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         page = client.get(reverse("suivi:tableau_de_bord", args=[contrat13.slug]))
     assert page.content.decode().count('class="ce-graphique"') == nombre
     # Cache chaud : les fragments sont servis sans rien recalculer.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         assert client.get(reverse("suivi:ordre_du_jour", args=[reunion.pk])).status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(reverse("suivi:projection", args=[reunion.pk]) + f"?n={nombre}").status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         page = client.get(reverse("suivi:tableau_de_bord", args=[contrat13.slug]))
     assert page.content.decode().count('class="ce-graphique"') == nombre
 
