@@ -117,7 +117,7 @@ def requete_etat_des_tables():
         modele.objects.order_by()
         .annotate(table=Value(modele._meta.label))
         .values("table")
-        .annotate(n=Max("pk") if champ == "history_date" else Count("pk"), d=Max(champ))
+        .annotate(n=Max("pk") if champ == "history_date" else Count("*"), d=Max(champ))
         for modele, champ in tables_suivies()
     ]
     return parties[0].union(*parties[1:], all=True).query.sql_with_params()
