@@ -5,7 +5,7 @@ from django.db.models.signals import post_init, post_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
-from fiches.models import Fiche
+from fiches.models import Commentaire, Fiche
 
 from .enums import TypeNotification
 from .notifications import notifier
@@ -38,4 +38,25 @@ def notifier_referent(sender, instance, created=False, raw=False, **kwargs):
         f"referent-fiche-{instance.pk}-{instance.referent_id}",
         f"Vous êtes référent(e) de la fiche action n° {instance.numero_complet} — {instance.titre}",
         url_fiche(instance),
+    )
+
+
+@receiver(post_save, sender=Commentaire, dispatch_uid="suivi_commentaire_fiche")
+def notifier_commentaire(sender, instance, created=False, raw=False, **kwargs):
+    """Un commentaire sur une fiche prévient son référent nommé, et l'auteur du commentaire auquel il répond ;
+    jamais son propre auteur."""
+    if raw or not created:
+        return
+    fiche = instance.fiche
+    destinataires = {fiche.referent_id}
+    if instance.reponse_a_id:
+        destinataires.add(instance.reponse_a.auteur_id)
+    destinataires -= {None, instance.auteur_id}
+    auteur = instance.auteur or "Quelqu'un"
+    notifier(
+        destinataires,
+        TypeNotification.COMMENTAIRE_FICHE,
+        f"commentaire-{instance.pk}",
+        f"{auteur} a commenté la fiche action n° {fiche.numero_complet} — {fiche.titre}",
+        url_fiche(fiche) + "#commentaires",
     )

@@ -60,7 +60,7 @@ def reunion_visible(request, pk, *, pour_animer=False):
     from .models import Reunion
 
     reunion = get_object_or_404(
-        Reunion.objects.select_related("contrat__collectivite", "contrat__cycle").prefetch_related(
+        Reunion.objects.select_related("contrat__collectivite", "contrat__cycle", "valide_par").prefetch_related(
             "contrat__collectivite__departements"
         ),
         pk=pk,

@@ -73,3 +73,30 @@ def test_referent_nomme_d_une_fiche_notifie_une_fois(acteurs, contrat13):
     with CaptureQueriesContext(connection) as requetes:
         fiche.save()
     assert not [q for q in requetes.captured_queries if "suivi_notification" in q["sql"]]
+
+
+def test_un_commentaire_previent_le_referent_et_l_auteur_du_commentaire_repondu(
+    client, acteurs, contrat13, django_capture_on_commit_callbacks
+):
+    from fiches.services import creer_fiche
+
+    referente, redacteur = acteurs["contributeur_cd13"], acteurs["referent_cd13"]
+    oc = contrat13.objectifs_contrat.get(objectif__numero=7)
+    fiche = creer_fiche(contrat13, oc, titre="Développer l'accueil familial", referent=referente)
+    url = reverse("fiches:commenter", args=[fiche.pk])
+
+    client.force_login(redacteur)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"texte": "Où en est le recrutement ?"})
+    notification = Notification.objects.get(destinataire=referente, type="commentaire_fiche")
+    assert "a commenté la fiche action n° 7.1" in notification.titre
+    assert notification.url == reverse("fiches:fiche", args=[fiche.pk]) + "#commentaires"
+    assert [m.to for m in mail.outbox] == [[referente.email]]
+    assert not Notification.objects.filter(destinataire=redacteur).exists()  # pas son propre commentaire
+
+    # La référente répond : l'auteur du premier commentaire est prévenu, pas elle-même.
+    client.force_login(referente)
+    question = fiche.commentaires.get()
+    client.post(url, {"texte": "Trois familles recrutées.", "reponse_a": question.pk})
+    assert Notification.objects.filter(destinataire=redacteur, type="commentaire_fiche").count() == 1
+    assert Notification.objects.filter(destinataire=referente, type="commentaire_fiche").count() == 1
