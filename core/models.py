@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from .enums import Portee, Role, TypeCollectivite
 
@@ -47,9 +48,10 @@ class Collectivite(models.Model):
     def __str__(self):
         return self.nom
 
-    @property
+    @cached_property
     def departement_ids(self):
-        # Lit la liste préchargée quand la vue l'a demandée (prefetch_related), sinon interroge la base.
+        """Lu une fois, et seulement quand on le demande : seules les institutions départementales (DDETS,
+        préfecture…) en ont besoin pour savoir si elles couvrent la collectivité."""
         return {d.pk for d in self.departements.all()}
 
 

@@ -48,7 +48,7 @@ from .valeurs import ValeursFicheForm, ValeursPmiForm
 
 def contrat_visible(request, slug):
     contrat = get_object_or_404(
-        Contrat.objects.select_related("collectivite", "cycle").prefetch_related("collectivite__departements"),
+        Contrat.objects.select_related("collectivite", "cycle"),
         slug=slug,
     )
     if not peut_voir_suivi(request.user, contrat):
@@ -60,9 +60,7 @@ def reunion_visible(request, pk, *, pour_animer=False):
     from .models import Reunion
 
     reunion = get_object_or_404(
-        Reunion.objects.select_related("contrat__collectivite", "contrat__cycle", "valide_par").prefetch_related(
-            "contrat__collectivite__departements"
-        ),
+        Reunion.objects.select_related("contrat__collectivite", "contrat__cycle", "valide_par"),
         pk=pk,
     )
     if not peut_voir_suivi(request.user, reunion.contrat):
@@ -246,7 +244,8 @@ def ordre_du_jour(request, pk):
             "cle_cache": cle_cache,
             "repere_csrf": REPERE_CSRF,
             "participants": SimpleLazyObject(lambda: list(reunion.participants.select_related("utilisateur"))),
-            "rectificatifs": list(reunion.rectificatifs.select_related("auteur")),
+            # Un rectificatif ne s'ajoute qu'à un compte rendu validé.
+            "rectificatifs": list(reunion.rectificatifs.select_related("auteur")) if reunion.verrouillee else [],
             "peut_animer": peut_animer,
             "peut_animer_contrat": peut_animer_contrat,
             "peut_rectifier": peut_rectifier,

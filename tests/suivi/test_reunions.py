@@ -204,21 +204,21 @@ def test_nombre_de_requetes_constant(client, acteurs, contrat13, django_assert_n
     # Cache froid (périmètre de l'utilisateur compris) : dont 1 pour savoir si des documents de l'espace partagé
     # sont joints et 1 pour la version des données du suivi (clé des fragments en cache) ; la projection lit aussi
     # les numéros des points.
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(18):
         assert client.get(reverse("suivi:ordre_du_jour", args=[reunion.pk])).status_code == 200
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         assert client.get(reverse("suivi:projection", args=[reunion.pk]) + f"?n={nombre}").status_code == 200
     with django_assert_num_queries(7):
         assert client.get(reverse("suivi:projection_cases", args=[reunion.pk, point.pk])).status_code == 200
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         page = client.get(reverse("suivi:tableau_de_bord", args=[contrat13.slug]))
     assert page.content.decode().count('class="ce-graphique"') == nombre
     # Cache chaud : les fragments sont servis sans rien recalculer.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert client.get(reverse("suivi:ordre_du_jour", args=[reunion.pk])).status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get(reverse("suivi:projection", args=[reunion.pk]) + f"?n={nombre}").status_code == 200
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get(reverse("suivi:tableau_de_bord", args=[contrat13.slug]))
     assert page.content.decode().count('class="ce-graphique"') == nombre
 
