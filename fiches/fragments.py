@@ -18,17 +18,14 @@ Les noms des institutions et des personnes (partenaires, référent, auteurs des
 """
 
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 
 from contractualisation.versions import version_referentiels
+from core.jeton_csrf import avec_jeton
 
 from .forms import empreinte
 
 DUREE = 3600
-
-# Mis à la place du jeton CSRF dans les fragments ({% csrf_token %} le reçoit du contexte).
-REPERE_CSRF = "jeton-csrf-de-la-personne-qui-lit-la-page"
 
 
 def cles_de_la_page(fiche, peut_modifier, peut_commenter):
@@ -43,12 +40,11 @@ def cles_de_la_page(fiche, peut_modifier, peut_commenter):
 
 def fragments_en_cache(request, cles, rendre):
     """{nom: html} pour chaque fragment de `cles` ({nom: clé}), lus dans le cache en un aller-retour ; ceux qui
-    manquent sont rendus par `rendre(noms)` ({nom: html}, avec REPERE_CSRF pour jeton) puis gardés."""
+    manquent sont rendus par `rendre(noms)` ({nom: html}, avec `core.jeton_csrf.REPERE_CSRF` pour jeton) puis gardés."""
     trouves = cache.get_many(cles.values())
     manquants = [nom for nom, cle in cles.items() if cle not in trouves]
     if manquants:
         rendus = {cles[nom]: html for nom, html in rendre(manquants).items()}
         cache.set_many(rendus, DUREE)
         trouves.update(rendus)
-    jeton = get_token(request)
-    return {nom: mark_safe(trouves[cle].replace(REPERE_CSRF, jeton)) for nom, cle in cles.items()}
+    return {nom: mark_safe(avec_jeton(request, trouves[cle])) for nom, cle in cles.items()}

@@ -12,6 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from contractualisation.views import contrat_visible
+from core.jeton_csrf import REPERE_CSRF
 from espace_partage import services as espace_partage
 from espace_partage.models import Ressource
 
@@ -19,7 +20,7 @@ from . import exports, services
 from .enums import TypeExemple
 from .extensions import liens_fiche, reunions_des_fiches
 from .forms import CommentaireForm, FiltreFichesForm, NouvelleFicheForm, VersionSectionForm, personnes_du_territoire
-from .fragments import REPERE_CSRF, cles_de_la_page, fragments_en_cache
+from .fragments import cles_de_la_page, fragments_en_cache
 from .historique import historique_fiche
 from .models import (
     Commentaire,

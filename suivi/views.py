@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Contrat
+from core.jeton_csrf import REPERE_CSRF, avec_jeton
 from espace_partage import services as espace_partage
 from espace_partage.models import Ressource
 from fiches.models import Fiche
@@ -200,7 +200,7 @@ def ordre_du_jour(request, pk):
     change avec les données du suivi du contrat (`versions` : fiches, réunions, points, décisions, relevés,
     valeurs), la réunion (participants compris : ils ne changent qu'avec elle), la fenêtre des nouveautés et les
     droits de celui qui regarde (formulaires de séance, de statut des décisions) ; les jetons CSRF n'y sont pas
-    (`avec_jeton_csrf`). Les documents joints et les rectificatifs sont lus à chaque fois."""
+    (`core.jeton_csrf`). Les documents joints et les rectificatifs sont lus à chaque fois."""
     reunion = reunion_visible(request, pk)
     contrat = reunion.contrat
     peut_animer_contrat = peut_animer_reunions(request.user, contrat)
@@ -254,20 +254,7 @@ def ordre_du_jour(request, pk):
             "passee": reunion.date <= maintenant,
         },
     )
-    return avec_jeton_csrf(request, reponse)
-
-
-# Un fragment en cache sert plusieurs personnes : il ne garde pas le jeton CSRF de celle qui l'a rendu mais ce
-# repère, que chaque réponse remplace par le jeton de son utilisateur. Le remplacement porte sur l'attribut
-# entier, que le texte d'un utilisateur ne peut pas contenir (ses guillemets sont échappés).
-REPERE_CSRF = "repere-csrf-du-fragment-en-cache"
-CHAMP_CSRF = 'name="csrfmiddlewaretoken" value="{}"'
-
-
-def avec_jeton_csrf(request, reponse):
-    repere = CHAMP_CSRF.format(REPERE_CSRF).encode()
-    if repere in reponse.content:
-        reponse.content = reponse.content.replace(repere, CHAMP_CSRF.format(get_token(request)).encode())
+    reponse.content = avec_jeton(request, reponse.content)
     return reponse
 
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
+from core.jeton_csrf import REPERE_CSRF
 from fiches import services
 from fiches.enums import TypeExemple
-from fiches.fragments import REPERE_CSRF
 from fiches.models import Commentaire, ExempleIndicateur, IndicateurQualitatif, Jalon, Partenaire
 
 from .conftest import connecte
