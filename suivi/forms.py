@@ -100,6 +100,20 @@ class ReunionForm(DsfrBaseForm):
         jour, heure = self.cleaned_data["jour"], self.cleaned_data["heure"]
         return timezone.make_aware(datetime.combine(jour, heure))
 
+    def reunion(self):
+        """Les arguments de `services.planifier_reunion` et `services.modifier_reunion`."""
+        donnees = self.cleaned_data
+        return {
+            "fiches": list(donnees["fiches"]),
+            "utilisateurs": list(donnees["participants"]),
+            "externes": donnees["externes"],
+            "type": donnees["type"],
+            "date": self.date_heure(),
+            "duree_minutes": donnees["duree_minutes"],
+            "lieu": donnees["lieu"],
+            "lien_visio": donnees["lien_visio"],
+        }
+
 
 class PointForm(VersionMixin, forms.Form):
     """Les deux cases rédigées du point ; la version détecte une saisie concurrente."""

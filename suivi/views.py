@@ -132,19 +132,7 @@ def reunion_creer(request, slug):
     }
     form = ReunionForm(request.POST or None, contrat=contrat, membres=membres, initial=initial)
     if request.method == "POST" and form.is_valid():
-        donnees = form.cleaned_data
-        reunion = services.planifier_reunion(
-            contrat,
-            request.user,
-            fiches=list(donnees["fiches"]),
-            utilisateurs=list(donnees["participants"]),
-            externes=donnees["externes"],
-            type=donnees["type"],
-            date=form.date_heure(),
-            duree_minutes=donnees["duree_minutes"],
-            lieu=donnees["lieu"],
-            lien_visio=donnees["lien_visio"],
-        )
+        reunion = services.planifier_reunion(contrat, request.user, **form.reunion())
         messages.success(request, "La réunion est planifiée ; les participants ont reçu leur invitation.")
         return redirect("suivi:ordre_du_jour", reunion.pk)
     return render(request, "suivi/reunion_form.html", {"contrat": contrat, "form": form})
@@ -174,19 +162,7 @@ def reunion_modifier(request, pk):
     )
     form.fields["externes"].label = "Ajouter d'autres participants"
     if request.method == "POST" and form.is_valid():
-        donnees = form.cleaned_data
-        services.modifier_reunion(
-            reunion,
-            request.user,
-            fiches=list(donnees["fiches"]),
-            utilisateurs=list(donnees["participants"]),
-            externes=donnees["externes"],
-            type=donnees["type"],
-            date=form.date_heure(),
-            duree_minutes=donnees["duree_minutes"],
-            lieu=donnees["lieu"],
-            lien_visio=donnees["lien_visio"],
-        )
+        services.modifier_reunion(reunion, request.user, **form.reunion())
         messages.success(request, "La réunion est modifiée.")
         return redirect("suivi:ordre_du_jour", reunion.pk)
     return render(request, "suivi/reunion_form.html", {"contrat": contrat, "form": form, "reunion": reunion})
