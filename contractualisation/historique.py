@@ -66,35 +66,48 @@ def historique_contrat(contrat):
             )
         return f"Avenant n° {record.numero}"
 
-    evenements = []
-    for modele, filtre in (
-        (Contrat, {"id": contrat.pk}),
-        (ObjectifContrat, {"contrat_id": contrat.pk}),
-        (Signataire, {"contrat_id": contrat.pk}),
-        (Financement, {"contrat_id": contrat.pk}),
-        (Avenant, {"contrat_id": contrat.pk}),
-    ):
-        precedents = {}
-        records = modele.history.filter(**filtre).select_related("history_user").order_by("history_date", "history_id")
-        for record in records:
-            precedent = precedents.get(record.id)
-            details = changements(modele, precedent, record)
-            if record.history_type == "+" and modele is Financement:
-                details = [("Montant", "—", afficher(record.montant))]
-            if record.history_type == "-" and modele is Financement:
-                details = [("Montant", afficher(record.montant), "—")]
-            if record.history_type == "~" and not details:
-                precedents[record.id] = record
+    def details(modele, precedent, record):
+        if modele is Financement and record.history_type == "+":
+            return [("Montant", "—", afficher(record.montant))]
+        if modele is Financement and record.history_type == "-":
+            return [("Montant", afficher(record.montant), "—")]
+        return changements(modele, precedent, record)
+
+    return evenements(
+        [
+            (Contrat, {"id": contrat.pk}),
+            (ObjectifContrat, {"contrat_id": contrat.pk}),
+            (Signataire, {"contrat_id": contrat.pk}),
+            (Financement, {"contrat_id": contrat.pk}),
+            (Avenant, {"contrat_id": contrat.pk}),
+        ],
+        libelle,
+        details,
+    )
+
+
+def evenements(sources, libelle, details):
+    """Les événements des tables historiques `sources` ([(modèle, filtre)]), du plus récent au plus ancien.
+    `libelle(modele, version)` nomme l'objet ; `details(modele, precedente, version)` liste ses changements
+    (une modification sans changement affiché est omise). Sert aussi à l'historique des fiches."""
+    resultat = []
+    for modele, filtre in sources:
+        precedentes = {}
+        versions = modele.history.filter(**filtre).select_related("history_user").order_by("history_date", "history_id")
+        for version in versions:
+            precedente = precedentes.get(version.id)
+            precedentes[version.id] = version
+            lignes = details(modele, precedente, version)
+            if version.history_type == "~" and not lignes:
                 continue
-            evenements.append(
+            resultat.append(
                 Evenement(
-                    date=record.history_date,
-                    auteur=record.history_user,
-                    objet=libelle(modele, record),
-                    action=ACTIONS[record.history_type],
-                    changements=details,
+                    date=version.history_date,
+                    auteur=version.history_user,
+                    objet=libelle(modele, version),
+                    action=ACTIONS[version.history_type],
+                    changements=lignes,
                 )
             )
-            precedents[record.id] = record
-    evenements.sort(key=lambda e: e.date, reverse=True)
-    return evenements
+    resultat.sort(key=lambda e: e.date, reverse=True)
+    return resultat

@@ -1,10 +1,9 @@
 """L'historique lisible d'une fiche : qui a changé quoi, quand, avec la valeur avant et après, à partir des
 tables de django-simple-history (fiche, partenaires, montants, jalons, indicateurs)."""
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
-from contractualisation.historique import ACTIONS, afficher
+from contractualisation.historique import afficher, evenements
 from contractualisation.models import SourceFinancement
 
 from .models import Fiche, IndicateurQualitatif, IndicateurQuantitatif, Jalon, MontantFiche, Partenaire
@@ -19,15 +18,6 @@ class Changement:
     avant: str
     apres: str
     restaurer: tuple | None = None  # (nom du champ, history_id de la version qui porte l'ancienne valeur)
-
-
-@dataclass
-class Evenement:
-    date: datetime
-    auteur: object
-    objet: str
-    action: str
-    changements: list = field(default_factory=list)
 
 
 def lisible(record, f, valeur):
@@ -82,34 +72,18 @@ def historique_fiche(fiche):
             return f"Indicateur quantitatif : {record.libelle}"
         return f"Indicateur qualitatif : {record.libelle}"
 
-    evenements = []
-    for modele, filtre in (
-        (Fiche, {"id": fiche.pk}),
-        (Partenaire, {"fiche_id": fiche.pk}),
-        (MontantFiche, {"fiche_id": fiche.pk}),
-        (Jalon, {"fiche_id": fiche.pk}),
-        (IndicateurQuantitatif, {"fiche_id": fiche.pk}),
-        (IndicateurQualitatif, {"fiche_id": fiche.pk}),
-    ):
-        precedents = {}
-        records = modele.history.filter(**filtre).select_related("history_user").order_by("history_date", "history_id")
-        for record in records:
-            precedent = precedents.get(record.id)
-            precedents[record.id] = record
-            if record.history_type == "-":
-                details = []
-            else:
-                details = changements(modele, precedent, record)
-                if record.history_type == "~" and not details:
-                    continue
-            evenements.append(
-                Evenement(
-                    date=record.history_date,
-                    auteur=record.history_user,
-                    objet=libelle(modele, record),
-                    action=ACTIONS[record.history_type],
-                    changements=details,
-                )
-            )
-    evenements.sort(key=lambda e: e.date, reverse=True)
-    return evenements
+    def details(modele, precedente, version):
+        return [] if version.history_type == "-" else changements(modele, precedente, version)
+
+    return evenements(
+        [
+            (Fiche, {"id": fiche.pk}),
+            (Partenaire, {"fiche_id": fiche.pk}),
+            (MontantFiche, {"fiche_id": fiche.pk}),
+            (Jalon, {"fiche_id": fiche.pk}),
+            (IndicateurQuantitatif, {"fiche_id": fiche.pk}),
+            (IndicateurQualitatif, {"fiche_id": fiche.pk}),
+        ],
+        libelle,
+        details,
+    )
