@@ -284,3 +284,10 @@ if PRODUCTION:
 # Pratiques inspirantes : envois du formulaire public par adresse IP (django-ratelimit), taille d'une pièce jointe.
 PRATIQUES_LIMITE_ENVOIS = env("PRATIQUES_LIMITE_ENVOIS", "40/h")
 PRATIQUES_TAILLE_MAX_PIECE = int(env("PRATIQUES_TAILLE_MAX_PIECE_MO", "5")) * 1024 * 1024
+
+# Fichiers déposés (helper « fichiers ») : l'antivirus reprend toutes les 15 minutes ce qui attend encore une
+# analyse (tâche perdue, clamd en panne, fichier déposé avant la configuration de CLAMD_HOST).
+CELERY_BEAT_SCHEDULE["fichiers-reprendre-analyses"] = {
+    "task": "core.tasks.reprendre_analyses",
+    "schedule": timedelta(minutes=15),
+}

@@ -25,3 +25,13 @@ class Portee(models.TextChoices):
 class TypeCollectivite(models.TextChoices):
     DEPARTEMENT = "departement", "Conseil départemental"
     STATUT_PARTICULIER = "statut_particulier", "Collectivité à statut particulier"
+
+
+class Analyse(models.TextChoices):
+    """Où en est l'analyse antivirus d'un fichier déposé (tous les chemins de dépôt : core.antivirus)."""
+
+    EN_ATTENTE = "en_attente", "Analyse antivirus en cours"
+    SAIN = "sain", "Analysé, sans virus"
+    INFECTE = "infecte", "Virus détecté : fichier supprimé"
+    ERREUR = "erreur", "Analyse impossible pour l'instant : fichier bloqué"
+    NON_ANALYSE = "non_analyse", "Non analysé (antivirus non configuré)"

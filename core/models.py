@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from .enums import Portee, Role, TypeCollectivite
+from .enums import Analyse, Portee, Role, TypeCollectivite
 
 
 class Region(models.Model):
@@ -174,3 +174,48 @@ class Adhesion(models.Model):
 
     def __str__(self):
         return f"{self.utilisateur} — {self.institution} ({self.get_role_display()})"
+
+
+class FichierDepose(models.Model):
+    """Un fichier déposé par un utilisateur, sur n'importe quel chemin : contrôlé par `core.fichiers` avant
+    l'enregistrement, analysé ensuite par l'antivirus (`core.antivirus`, une tâche Celery par fichier), servi
+    seulement par `core.telechargement`, et seulement quand il est téléchargeable.
+
+    Le modèle concret nomme son champ de fichier et celui du nom d'origine (`CHAMP_FICHIER`, `CHAMP_NOM`)."""
+
+    CHAMP_FICHIER = "fichier"
+    CHAMP_NOM = "nom"
+
+    # Un fichier créé hors des services (import, administration) n'a jamais été analysé : il le dit. Les
+    # services posent « en attente » quand l'antivirus est configuré et programment l'analyse.
+    analyse = models.CharField("analyse antivirus", max_length=20, choices=Analyse.choices, default=Analyse.NON_ANALYSE)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def fichier_depose(self):
+        return getattr(self, self.CHAMP_FICHIER)
+
+    @property
+    def nom_depose(self):
+        return getattr(self, self.CHAMP_NOM) or self.fichier_depose.name.rsplit("/", 1)[-1]
+
+    @property
+    def type_mime_depose(self):
+        from .fichiers import type_mime_de
+
+        return getattr(self, "type_mime", "") or type_mime_de(self.nom_depose)
+
+    @property
+    def telechargeable(self):
+        """Sain, ou jamais analysé faute d'antivirus : en production (CLAMD_HOST), rien n'est servi avant
+        d'avoir été déclaré sain par ClamAV."""
+        from . import antivirus
+
+        if not self.fichier_depose:
+            return False
+        return self.analyse == Analyse.SAIN or (self.analyse == Analyse.NON_ANALYSE and not antivirus.configure())
+
+    def apres_analyse(self):
+        """Appelé quand l'analyse change l'état du fichier (les modèles qui le montrent en cache s'en servent)."""

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
-from . import antivirus
+from core import antivirus
+
 from .models import Actualite, Espace, Membre, Ressource, VersionFichier
 
 AVERTISSEMENT = (

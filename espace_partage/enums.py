@@ -14,16 +14,3 @@ class Section(models.TextChoices):
     MODELES = "modeles", "Modèles"
     RETOURS = "retours", "Retours d'expérience"
     OUTILS = "outils", "Outils pratiques"
-
-
-class Analyse(models.TextChoices):
-    """Où en est l'analyse antivirus d'un fichier déposé."""
-
-    EN_ATTENTE = "en_attente", "Analyse antivirus en cours"
-    SAIN = "sain", "Analysé, sans virus"
-    INFECTE = "infecte", "Virus détecté : fichier supprimé"
-    ERREUR = "erreur", "Analyse impossible : fichier bloqué"
-    NON_ANALYSE = "non_analyse", "Non analysé (antivirus non configuré)"
-
-
-ANALYSES_TELECHARGEABLES = {Analyse.SAIN, Analyse.NON_ANALYSE}

@@ -1,14 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import lazy
 from dsfr.forms import DsfrBaseForm
 
 from contractualisation.models import Objectif
+from core.fichiers import ChampFichier
 from core.forms import VersionMixin
 from core.models import Utilisateur
 
 from .enums import Section
-from .fichiers import LIBELLE_TYPES, taille_lisible, taille_max, verifier_fichier
 from .models import LONGUEUR_RESUME, Espace
 
 
@@ -18,27 +17,6 @@ class Radios(forms.RadioSelect):
 
 class Cases(forms.CheckboxSelectMultiple):
     option_template_name = "espace_partage/widgets/checkbox_option.html"
-
-
-class Fichier(forms.ClearableFileInput):
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"class": "fr-upload", **(attrs or {})})
-
-
-def aide_fichier():
-    return f"Types acceptés : {LIBELLE_TYPES}. Taille maximale : {taille_lisible(taille_max())}."
-
-
-class FichierField(forms.FileField):
-    """Un fichier vérifié (type, contenu, macros, taille) avant tout enregistrement."""
-
-    widget = Fichier
-
-    def clean(self, data, initial=None):
-        fichier = super().clean(data, initial)
-        if fichier:
-            verifier_fichier(fichier)
-        return fichier
 
 
 class RessourceForm(DsfrBaseForm):
@@ -53,7 +31,7 @@ class RessourceForm(DsfrBaseForm):
         },
     )
     section = forms.ChoiceField(label="Rubrique", choices=Section.choices, widget=Radios)
-    fichier = FichierField(label="Fichier", required=False, help_text=lazy(aide_fichier, str)())
+    fichier = ChampFichier(label="Fichier", required=False)
     lien = forms.URLField(
         label="Ou un lien",
         required=False,
@@ -94,9 +72,8 @@ class RessourceForm(DsfrBaseForm):
 
 
 class VersionForm(DsfrBaseForm):
-    fichier = FichierField(
-        label="Nouvelle version du fichier",
-        help_text=lazy(lambda: aide_fichier() + " Les versions précédentes restent téléchargeables.", str)(),
+    fichier = ChampFichier(
+        label="Nouvelle version du fichier", precision="Les versions précédentes restent téléchargeables."
     )
 
 

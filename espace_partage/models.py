@@ -11,9 +11,10 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import Departement, Institution, Region
+from core.fichiers import chemin_aleatoire
+from core.models import Departement, FichierDepose, Institution, Region
 
-from .enums import ANALYSES_TELECHARGEABLES, Analyse, Niveau, Section
+from .enums import Niveau, Section
 
 LONGUEUR_RESUME = 400
 
@@ -215,19 +216,20 @@ class Ressource(models.Model):
 
 
 def chemin_fichier(instance, nom):
-    # Nom choisi par le serveur : le nom d'origine n'est qu'un libellé, jamais un chemin.
+    """Conservée pour la migration 0001 ; les fichiers sont rangés par core.fichiers.chemin_aleatoire."""
     return f"espace_partage/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class VersionFichier(models.Model):
+class VersionFichier(FichierDepose):
+    CHAMP_NOM = "nom_original"
+
     ressource = models.ForeignKey(Ressource, on_delete=models.CASCADE, related_name="versions")
     numero = models.PositiveSmallIntegerField("numéro")
-    fichier = models.FileField(upload_to=chemin_fichier, max_length=200, blank=True)
+    fichier = models.FileField(upload_to=chemin_aleatoire, max_length=200, blank=True)
     nom_original = models.CharField("nom du fichier", max_length=200)
     taille = models.PositiveBigIntegerField()
     type_mime = models.CharField(max_length=120)
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    analyse = models.CharField(max_length=20, choices=Analyse.choices, default=Analyse.EN_ATTENTE)
     depose_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     depose_le = models.DateTimeField(default=timezone.now)
 
@@ -253,9 +255,9 @@ class VersionFichier(models.Model):
     def extension(self):
         return self.nom_original.rsplit(".", 1)[-1].upper()
 
-    @property
-    def telechargeable(self):
-        return self.analyse in ANALYSES_TELECHARGEABLES and bool(self.fichier)
+    def apres_analyse(self):
+        # La ressource change d'aspect (téléchargeable ou non) : les fragments en cache qui la montrent aussi.
+        Ressource.objects.filter(pk=self.ressource_id).update(modifie_le=timezone.now())
 
 
 class Commentaire(models.Model):

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.db.models import Count, Max, Value
 from django.utils import timezone
 
+from core import antivirus
+from core.fichiers import verifie
 from core.models import Departement, Region
 
-from . import antivirus
-from .enums import Analyse, Niveau
-from .fichiers import verifier_fichier
+from .enums import Niveau
 from .models import (
     Actualite,
     Commentaire,
@@ -90,48 +90,24 @@ def modifier_ressource(ressource, *, titre, resume, lien, objectifs, themes):
 @transaction.atomic
 def ajouter_version(ressource, user, fichier):
     """Enregistre une nouvelle version du fichier ; les précédentes restent téléchargeables."""
-    verifie = verifier_fichier(fichier)
+    controle = verifie(fichier)
     numero = (ressource.versions.aggregate(n=Max("numero"))["n"] or 0) + 1
     version = VersionFichier(
         ressource=ressource,
         numero=numero,
-        nom_original=verifie.nom,
-        taille=verifie.taille,
-        type_mime=verifie.type_mime,
-        empreinte=verifie.empreinte,
-        analyse=Analyse.EN_ATTENTE if antivirus.configure() else Analyse.NON_ANALYSE,
+        nom_original=controle.nom,
+        taille=controle.taille,
+        type_mime=controle.type_mime,
+        empreinte=controle.empreinte,
+        analyse=antivirus.statut_initial(),
         depose_par=user,
     )
     fichier.seek(0)
-    version.fichier.save(verifie.nom, fichier, save=False)
+    version.fichier.save(controle.nom, fichier, save=False)
     version.save()
     Ressource.objects.filter(pk=ressource.pk).update(modifie_le=timezone.now())
-    if version.analyse == Analyse.EN_ATTENTE:
-        from .tasks import analyser_version
-
-        transaction.on_commit(lambda: analyser_version.delay(version.pk))
+    antivirus.programmer(version)
     return version
-
-
-def analyser_version(version):
-    """Passe le fichier à ClamAV : sain → téléchargeable ; virus → fichier supprimé ; panne → bloqué."""
-    if version.analyse != Analyse.EN_ATTENTE:
-        return version.analyse
-    try:
-        with version.fichier.open("rb") as flux:
-            virus = antivirus.analyser(flux)
-    except antivirus.AntivirusIndisponible:
-        version.analyse = Analyse.ERREUR
-    else:
-        if virus:
-            version.fichier.delete(save=False)
-            version.analyse = Analyse.INFECTE
-        else:
-            version.analyse = Analyse.SAIN
-    version.save(update_fields=["analyse", "fichier"])
-    # La ressource change d'aspect (téléchargeable ou non) : les fragments en cache qui la montrent aussi.
-    Ressource.objects.filter(pk=version.ressource_id).update(modifie_le=timezone.now())
-    return version.analyse
 
 
 def mettre_en_avant(ressource):

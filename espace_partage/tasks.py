@@ -8,14 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import services
-from .models import PreferenceResume, VersionFichier
-
-
-@shared_task
-def analyser_version(version_id):
-    version = VersionFichier.objects.filter(pk=version_id).first()
-    if version is not None:
-        services.analyser_version(version)
+from .models import PreferenceResume
 
 
 @shared_task

@@ -1,18 +1,17 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Objectif
+from core import antivirus
+from core.telechargement import reponse_telechargement
 
-from . import antivirus, services
+from . import services
 from .enums import Section
 from .forms import (
     ActualiteForm,
@@ -225,22 +224,7 @@ def telecharger(request, pk):
     version = get_object_or_404(VersionFichier.objects.select_related("ressource__espace"), pk=pk)
     if not Droits(request.user, version.ressource.espace).voit:
         raise PermissionDenied
-    if not version.telechargeable:
-        raise Http404("Ce fichier n'est pas téléchargeable : " + version.get_analyse_display())
-    if settings.FICHIERS_X_ACCEL_PREFIXE:
-        reponse = HttpResponse(content_type=version.type_mime)
-        reponse["X-Accel-Redirect"] = settings.FICHIERS_X_ACCEL_PREFIXE.rstrip("/") + "/" + version.fichier.name
-        reponse["Content-Disposition"] = content_disposition_header(True, version.nom_original)
-    else:
-        reponse = FileResponse(
-            version.fichier.open("rb"),
-            as_attachment=True,
-            filename=version.nom_original,
-            content_type=version.type_mime,
-        )
-    reponse["X-Content-Type-Options"] = "nosniff"
-    reponse["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return reponse
+    return reponse_telechargement(version)
 
 
 def _animateur(request, pk):

@@ -11,9 +11,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from contractualisation.models import Objectif
+from core.enums import Analyse
 from core.models import Adhesion, Utilisateur
 
-from .enums import Analyse, Niveau, Section
+from .enums import Niveau, Section
 from .models import Espace, Ressource, VersionFichier, chemin_fichier
 
 SUJETS = [

@@ -3,12 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from core.fichiers import ChampFichier
 from core.forms import VersionMixin
 from core.models import Departement, Region
 
 from .enums import TRANSITIONS_COMITE, Avis, Liste, Nature
-from .fichiers import FORMATS_LISIBLES, verifier_piece
-from .models import LONGUEUR_DESCRIPTION, Modalite, Pratique, Seance
+from .models import LONGUEUR_DESCRIPTION, Modalite, PieceJointe, Pratique, Seance, taille_max_piece
 
 FORMAT_DATE = "%d/%m/%Y"
 
@@ -125,36 +125,14 @@ class EtapeLocalisationForm(DsfrBaseForm, forms.ModelForm):
         return cleaned
 
 
-class PiecesInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class ChampPieces(forms.FileField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", PiecesInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.odt,.ods,.odp,.docx,.xlsx,.pptx"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, data, initial=None):
-        fichiers = data if isinstance(data, list | tuple) else [data] if data else []
-        erreurs, propres = [], []
-        for fichier in fichiers:
-            try:
-                propres.append(super().clean(fichier, initial))
-                verifier_piece(fichier)
-            except ValidationError as erreur:
-                erreurs.extend(erreur.messages)
-        if erreurs:
-            raise ValidationError(erreurs)
-        return propres
-
-
 class EtapeContactForm(DsfrBaseForm, PotDeMielMixin, forms.ModelForm):
-    pieces = ChampPieces(
+    pieces = ChampFichier(
         label="Pièces jointes",
         required=False,
-        help_text=f"Cinq fichiers au plus. Formats acceptés : {FORMATS_LISIBLES}.",
+        multiple=True,
+        extensions=PieceJointe.EXTENSIONS,
+        taille_max=taille_max_piece,
+        precision="Cinq fichiers au plus, sans macros.",
     )
 
     class Meta:

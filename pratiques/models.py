@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from core.models import Departement, Institution, Region
+from core.fichiers import chemin_aleatoire
+from core.models import Departement, FichierDepose, Institution, Region
 
 from .enums import Accord, Avis, Liste, Nature, StatutPratique
 
@@ -163,9 +164,17 @@ class Pratique(models.Model):
         return self.statut in (StatutPratique.BROUILLON, StatutPratique.COMPLEMENTS)
 
 
-class PieceJointe(models.Model):
+def taille_max_piece():
+    return settings.PRATIQUES_TAILLE_MAX_PIECE
+
+
+class PieceJointe(FichierDepose):
+    """Une pièce jointe envoyée par le public avec sa déclaration (taille bornée par PRATIQUES_TAILLE_MAX_PIECE)."""
+
+    EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "odt", "ods", "odp", "docx", "xlsx", "pptx"}
+
     pratique = models.ForeignKey(Pratique, on_delete=models.CASCADE, related_name="pieces")
-    fichier = models.FileField(upload_to="pratiques/%Y/%m/")
+    fichier = models.FileField(upload_to=chemin_aleatoire, max_length=200)
     nom = models.CharField(max_length=200)
     taille = models.PositiveIntegerField()
     ajoutee_le = models.DateTimeField(auto_now_add=True)

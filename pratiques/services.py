@@ -6,6 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import antivirus
+from core.fichiers import verifie
+
 from . import notifications
 from .enums import (
     DECISIONS_EN_SEANCE,
@@ -15,7 +18,7 @@ from .enums import (
     Nature,
     StatutPratique,
 )
-from .models import AvisMembre, PieceJointe, Pratique, Transition
+from .models import AvisMembre, PieceJointe, Pratique, Transition, taille_max_piece
 from .permissions import de_l_entite_declarante, membre_comite, peut_donner_accord
 
 NOMBRE_MAX_PIECES = 5
@@ -56,7 +59,14 @@ def ajouter_pieces(pratique, fichiers):
     if pratique.pieces.count() + len(fichiers) > NOMBRE_MAX_PIECES:
         raise ValidationError(f"{NOMBRE_MAX_PIECES} pièces jointes au plus par déclaration.")
     for fichier in fichiers:
-        PieceJointe.objects.create(pratique=pratique, fichier=fichier, nom=fichier.name[:200], taille=fichier.size)
+        controle = verifie(fichier, extensions=PieceJointe.EXTENSIONS, limite=taille_max_piece())
+        piece = PieceJointe(
+            pratique=pratique, nom=controle.nom, taille=controle.taille, analyse=antivirus.statut_initial()
+        )
+        fichier.seek(0)
+        piece.fichier.save(controle.nom, fichier, save=False)
+        piece.save()
+        antivirus.programmer(piece)
 
 
 def journaliser(pratique, de, vers, par, motif="", seance=None):

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from core.models import Departement
 from core.permissions import exiger
+from core.telechargement import reponse_telechargement
 
 from . import exports, services
 from .enums import Liste, Nature, StatutPratique
@@ -489,7 +490,7 @@ def piece(request, pk):
     piece_ = get_object_or_404(PieceJointe.objects.select_related("pratique"), pk=pk)
     if not (membre_comite(request.user) or peut_donner_accord(request.user, piece_.pratique)):
         raise PermissionDenied
-    return FileResponse(piece_.fichier.open("rb"), as_attachment=True, filename=piece_.nom)
+    return reponse_telechargement(piece_)
 
 
 @exiger(membre_comite)

@@ -1,13 +1,14 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
 from contractualisation.forms import DateInput
+from core.fichiers import ChampFichier
 from core.fields import MontantField
 from core.forms import VersionMixin
 
 from .enums import AvisOdpe, EtapeRapport
+from .models import EtapeFranchie
 
 
 def version_de(rapport):
@@ -34,10 +35,11 @@ class EtapeForm(DsfrBaseForm):
         label="Avis de l'ODPE", choices=[("", "Choisir l'avis rendu"), *AvisOdpe.choices], required=False
     )
     commentaire = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    document = forms.FileField(
+    document = ChampFichier(
         label="Document (facultatif)",
         required=False,
-        help_text="Courrier, avis, arrêté ou délibération : PDF, ODT, DOCX, XLSX, ODS, PNG ou JPG.",
+        extensions=EtapeFranchie.EXTENSIONS,
+        precision="Courrier, avis, arrêté ou délibération.",
     )
 
     def __init__(self, *args, etape, **kwargs):
@@ -51,13 +53,6 @@ class EtapeForm(DsfrBaseForm):
         if not avis:
             raise ValidationError("Indiquez l'avis rendu par l'ODPE.")
         return avis
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and document.size > settings.CONTRAT_ENFANCE["TAILLE_MAX_FICHIER"]:
-            taille = settings.CONTRAT_ENFANCE["TAILLE_MAX_FICHIER"] // (1024 * 1024)
-            raise ValidationError(f"Le fichier dépasse {taille} Mo.")
-        return document
 
 
 class MontantsForm(DsfrBaseForm, VersionMixin):

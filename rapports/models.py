@@ -4,12 +4,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from contractualisation.models import Contrat, Objectif, SourceFinancement
+from core.fichiers import chemin_aleatoire
+from core.models import FichierDepose
 
 from .enums import ORDRE_ETAPES, AvisOdpe, EtapeRapport
 
@@ -100,21 +101,24 @@ class RapportExecution(models.Model):
 
 
 def chemin_document(instance, nom):
+    """Conservée pour la migration 0001 ; les documents sont rangés par core.fichiers.chemin_aleatoire."""
     return f"rapports/{instance.rapport.contrat_id}/{instance.rapport.annee}/{instance.etape}-{nom}"
 
 
-class EtapeFranchie(models.Model):
-    """Un pas du chemin du rapport : qui l'a enregistré, quand, la date de l'acte et son document. Jamais modifié."""
+class EtapeFranchie(FichierDepose):
+    """Un pas du chemin du rapport : qui l'a enregistré, quand, la date de l'acte et son document. Jamais modifié
+    (sauf l'état de l'analyse antivirus du document)."""
+
+    CHAMP_FICHIER = "document"
+    CHAMP_NOM = "nom_document"
+    EXTENSIONS = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpg", "jpeg"}
 
     rapport = models.ForeignKey(RapportExecution, on_delete=models.CASCADE, related_name="etapes")
     etape = models.CharField("étape", max_length=20, choices=EtapeRapport.choices)
     date = models.DateField("date de l'acte")
     commentaire = models.TextField(blank=True)
-    document = models.FileField(
-        upload_to=chemin_document,
-        blank=True,
-        validators=[FileExtensionValidator(["pdf", "odt", "docx", "doc", "xlsx", "ods", "png", "jpg", "jpeg"])],
-    )
+    document = models.FileField(upload_to=chemin_aleatoire, max_length=200, blank=True)
+    nom_document = models.CharField("nom du document", max_length=200, blank=True)
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     enregistre_le = models.DateTimeField(auto_now_add=True)
 

@@ -3,6 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core import antivirus
+from core.fichiers import verifie
+
 from .enums import ORDRE_ETAPES, EtapeRapport
 from .models import EtapeFranchie, MontantExecute, RapportExecution
 
@@ -53,9 +56,14 @@ def franchir_etape(rapport, etape, auteur, date, commentaire="", document=None, 
         if not avis_odpe:
             raise ValidationError("Indiquez l'avis rendu par l'ODPE.", code="avis")
         rapport.avis_odpe, rapport.date_avis_odpe = avis_odpe, date
-    franchie = EtapeFranchie.objects.create(
-        rapport=rapport, etape=etape, date=date, commentaire=commentaire, document=document or "", auteur=auteur
-    )
+    franchie = EtapeFranchie(rapport=rapport, etape=etape, date=date, commentaire=commentaire, auteur=auteur)
+    if document:
+        controle = verifie(document, extensions=EtapeFranchie.EXTENSIONS)
+        franchie.nom_document, franchie.analyse = controle.nom, antivirus.statut_initial()
+        document.seek(0)
+        franchie.document.save(controle.nom, document, save=False)
+    franchie.save()
+    antivirus.programmer(franchie)
     rapport.etape = etape
     rapport.save()
     return franchie

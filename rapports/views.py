@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Contrat
+from core.telechargement import reponse_telechargement
 
 from . import donnees, national, services
 from .exports.pdf import rendre_pdf
@@ -146,11 +147,7 @@ def etape(request, slug, annee):
 def document(request, slug, annee, pk):
     contrat = contrat_visible(request, slug)
     franchie = get_object_or_404(EtapeFranchie, pk=pk, rapport__contrat=contrat, rapport__annee=annee)
-    if not franchie.document:
-        raise Http404
-    return FileResponse(
-        franchie.document.open("rb"), as_attachment=True, filename=franchie.document.name.split("/")[-1]
-    )
+    return reponse_telechargement(franchie)
 
 
 def _nom(contrat, suffixe):

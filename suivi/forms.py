@@ -5,14 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from core.fichiers import ChampFichier
 from core.forms import VersionMixin
 from core.models import Utilisateur
 from fiches.models import Fiche
 
 from .enums import FrequenceNotification, StatutDecision, TypeReunion
-from .models import PreferenceNotification, Releve
-
-EXTENSIONS_AUTORISEES = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpg", "jpeg", "txt", "csv"}
+from .models import PieceJointe, PreferenceNotification, Releve
 
 
 class DateInput(forms.DateInput):
@@ -161,7 +160,9 @@ class ReleveForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
         "Ce relevé a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert. Vos saisies sont conservées "
         "ci-dessous : comparez avec la version actuelle avant d'enregistrer à nouveau."
     )
-    piece = forms.FileField(label="Ajouter une pièce (trace de la collecte)", required=False)
+    piece = ChampFichier(
+        label="Ajouter une pièce (trace de la collecte)", required=False, extensions=PieceJointe.EXTENSIONS
+    )
 
     class Meta:
         model = Releve
@@ -177,21 +178,6 @@ class ReleveForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["indicateur"].queryset = fiche.indicateurs_qualitatifs.all()
         self.fields["indicateur"].empty_label = None
-
-    def clean_piece(self):
-        from django.conf import settings
-
-        piece = self.cleaned_data.get("piece")
-        if piece is None:
-            return None
-        if piece.size > settings.CONTRAT_ENFANCE["TAILLE_MAX_FICHIER"]:
-            raise ValidationError("Ce fichier est trop volumineux.")
-        extension = piece.name.rsplit(".", 1)[-1].lower() if "." in piece.name else ""
-        if extension not in EXTENSIONS_AUTORISEES:
-            raise ValidationError(
-                "Type de fichier non accepté. Formats acceptés : " + ", ".join(sorted(EXTENSIONS_AUTORISEES)) + "."
-            )
-        return piece
 
 
 class CollecteForm(DsfrBaseForm):

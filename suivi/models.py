@@ -7,6 +7,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from contractualisation.models import Contrat, IndicateurHarmonise
+from core.fichiers import chemin_aleatoire
+from core.models import FichierDepose
 from fiches.models import Fiche, IndicateurQualitatif, IndicateurQuantitatif
 
 from .enums import (
@@ -288,9 +290,13 @@ class TransitionReleve(models.Model):
         return f"{self.get_de_display()} → {self.get_vers_display()}"
 
 
-class PieceJointe(models.Model):
+class PieceJointe(FichierDepose):
+    """Une trace de la collecte jointe à un relevé (compte rendu, questionnaire, photo…)."""
+
+    EXTENSIONS = {"pdf", "odt", "docx", "xlsx", "ods", "png", "jpg", "jpeg", "txt", "csv"}
+
     releve = models.ForeignKey(Releve, on_delete=models.CASCADE, related_name="pieces")
-    fichier = models.FileField(upload_to="releves/%Y/%m/")
+    fichier = models.FileField(upload_to=chemin_aleatoire, max_length=200)
     nom = models.CharField(max_length=255)
     taille = models.PositiveIntegerField()
     ajoute_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core import antivirus
+from core.fichiers import verifie
 from fiches.models import Fiche
 
 from .enums import StatutDecision, StatutReleve, StatutReunion, TypeNotification
@@ -217,9 +219,15 @@ def modifier_releve(releve, **champs):
 def ajouter_piece(releve, auteur, fichier):
     if Releve.objects.filter(pk=releve.pk, statut=StatutReleve.VALIDE).exists():
         raise ValidationError("Ce relevé est validé : ses pièces ne changent plus.")
-    return PieceJointe.objects.create(
-        releve=releve, fichier=fichier, nom=fichier.name[:255], taille=fichier.size, ajoute_par=auteur
+    controle = verifie(fichier, extensions=PieceJointe.EXTENSIONS)
+    piece = PieceJointe(
+        releve=releve, nom=controle.nom, taille=controle.taille, ajoute_par=auteur, analyse=antivirus.statut_initial()
     )
+    fichier.seek(0)
+    piece.fichier.save(controle.nom, fichier, save=False)
+    piece.save()
+    antivirus.programmer(piece)
+    return piece
 
 
 TRANSITIONS = {

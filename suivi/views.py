@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from contractualisation.models import Contrat
 from core.jeton_csrf import REPERE_CSRF, avec_jeton
+from core.telechargement import reponse_telechargement
 from espace_partage import services as espace_partage
 from espace_partage.models import Ressource
 from fiches.models import Fiche
@@ -621,11 +622,7 @@ def releve_transition(request, pk):
 
 def piece_telecharger(request, pk, piece):
     releve = releve_visible(request, pk)
-    piece = get_object_or_404(PieceJointe, pk=piece, releve=releve)
-    try:
-        return FileResponse(piece.fichier.open("rb"), as_attachment=True, filename=piece.nom)
-    except FileNotFoundError:
-        raise Http404 from None
+    return reponse_telechargement(get_object_or_404(PieceJointe, pk=piece, releve=releve))
 
 
 def collecte_programmer(request, pk):

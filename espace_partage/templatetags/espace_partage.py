@@ -1,6 +1,7 @@
 from django import template
 
-from ..fichiers import taille_lisible
+from core.fichiers import taille_lisible
+
 from ..services import pieces_jointes as ressources_jointes
 
 register = template.Library()

@@ -7,6 +7,7 @@ from core.models import Departement, Region
 from espace_partage import services
 from espace_partage.enums import Section
 from espace_partage.models import Espace
+from tests.clamd import clamd  # noqa: F401  (fixture)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core import antivirus
+from core.enums import Analyse
 from core.perimetre import Perimetre
-from espace_partage import antivirus, services
-from espace_partage.enums import Analyse
+from espace_partage import services
 from espace_partage.models import Espace, VersionFichier
 
 from .conftest import espace_departement, espace_national, espace_region, pdf, ressource
@@ -66,7 +67,7 @@ def test_version_analysee(client, acteurs, guide, monkeypatch):
     page = accueil(client, acteurs["lecteur_cd13"])
     assert "pas encore téléchargeable" in page and "Télécharger guide.pdf" not in page
     monkeypatch.setattr(antivirus, "analyser", lambda flux: None)
-    services.analyser_version(VersionFichier.objects.get(pk=version.pk))
+    antivirus.analyser_objet(VersionFichier.objects.get(pk=version.pk))
     page = accueil(client)
     assert "Télécharger guide.pdf" in page and "pas encore téléchargeable" not in page
 

@@ -1,5 +1,3 @@
-import socket
-import threading
 from datetime import timedelta
 
 import pytest
@@ -10,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contractualisation.models import Objectif
+from core import tasks as taches_core
+from core.enums import Analyse
 from core.perimetre import Perimetre
 from espace_partage import services, tasks
-from espace_partage.enums import Analyse, Section
+from espace_partage.enums import Section
 from espace_partage.models import Actualite, PreferenceResume, Ressource, VersionFichier
 
 from .conftest import PDF, espace_departement, espace_national, fichiers_stockes, pdf, ressource
@@ -185,46 +185,12 @@ def test_deplacer_vers_un_autre_espace_retire_la_mise_en_avant(acteurs):
     assert r.espace == espace_national() and r.mise_en_avant_le is None
 
 
-class ClamdFactice:
-    """Un faux démon clamd qui répond à INSTREAM : « FOUND » si le flux contient la signature EICAR."""
-
-    def __init__(self):
-        self.serveur = socket.create_server(("127.0.0.1", 0))
-        self.port = self.serveur.getsockname()[1]
-        threading.Thread(target=self.servir, daemon=True).start()
-
-    def servir(self):
-        while True:
-            try:
-                connexion, _ = self.serveur.accept()
-            except OSError:
-                return
-            with connexion:
-                recu = b""
-                while not recu.endswith(b"\x00\x00\x00\x00"):
-                    morceau = connexion.recv(65536)
-                    if not morceau:
-                        break
-                    recu += morceau
-                assert recu.startswith(b"zINSTREAM\0")
-                virus = b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE" in recu
-                connexion.sendall(b"stream: Eicar-Signature FOUND\0" if virus else b"stream: OK\0")
-
-
-@pytest.fixture
-def clamd(settings):
-    faux = ClamdFactice()
-    settings.CLAMD_HOST, settings.CLAMD_PORT = "127.0.0.1", faux.port
-    yield faux
-    faux.serveur.close()
-
-
 def test_avec_clamav_un_fichier_sain_devient_telechargeable(client, acteurs, clamd, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as analyses:
         r = ressource(espace_departement("13"), acteurs["contributeur_cd13"])
     version = r.versions.get()
     assert len(analyses) == 1 and version.analyse == Analyse.EN_ATTENTE
-    tasks.analyser_version(version.pk)  # ce que fait le worker Celery
+    taches_core.analyser_fichier("espace_partage.versionfichier", version.pk)  # ce que fait le worker Celery
     version.refresh_from_db()
     assert version.analyse == Analyse.SAIN
     client.force_login(acteurs["lecteur_cd13"])
@@ -248,7 +214,7 @@ def test_avec_clamav_un_virus_est_supprime_et_jamais_telechargeable(
     client.force_login(acteurs["contributeur_cd13"])
     assert version.analyse == Analyse.EN_ATTENTE
     assert client.get(version.get_absolute_url()).status_code == 404  # pas avant la fin de l'analyse
-    tasks.analyser_version(version.pk)
+    taches_core.analyser_fichier("espace_partage.versionfichier", version.pk)
     version.refresh_from_db()
     assert version.analyse == Analyse.INFECTE and not version.fichier
     assert fichiers_stockes(media) == []
@@ -259,7 +225,7 @@ def test_avec_clamav_un_virus_est_supprime_et_jamais_telechargeable(
 def test_clamav_injoignable_bloque_le_fichier(acteurs, settings):
     settings.CLAMD_HOST, settings.CLAMD_PORT, settings.CLAMD_TIMEOUT = "127.0.0.1", 9, 1
     r = ressource(espace_departement("13"), acteurs["contributeur_cd13"])
-    tasks.analyser_version(r.versions.get().pk)
+    taches_core.analyser_fichier("espace_partage.versionfichier", r.versions.get().pk)
     assert r.versions.get().analyse == Analyse.ERREUR
 
 

@@ -197,8 +197,8 @@ def docx(macros=False):
 @pytest.mark.parametrize(
     "nom,contenu,message",
     [
-        ("script.exe", b"MZ\x90\x00", "Format non accepté"),
-        ("faux.pdf", b"<html>pas un pdf</html>", "ne correspond pas à un fichier PDF"),
+        ("script.exe", b"MZ\x90\x00", "pas accepté (.exe)"),  # messages de core.fichiers
+        ("faux.pdf", b"<html>pas un pdf</html>", "ne correspond pas à son extension .pdf"),
         ("rapport.docx", docx(macros=True), "contient des macros"),
     ],
 )
@@ -219,7 +219,7 @@ def test_piece_trop_lourde(client, settings):
     client.post(etape(2), presentation())
     client.post(etape(3), localisation())
     reponse = client.post(etape(4), {**contact(), "pieces": SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * 2000)})
-    assert "la taille maximale est 1,0" in reponse.content.decode()
+    assert "la taille maximale autorisée est de 1\u00a0Ko" in reponse.content.decode()
 
 
 def test_pieces_acceptees(client, settings, tmp_path):

@@ -136,7 +136,7 @@ def test_brouillon_modifiable_avec_piece_jointe_et_conflit_detecte(client, acteu
     assert releve.faits == "Faits complétés"
     donnees["version"] = releve.modifie_le.isoformat()
     donnees["piece"] = SimpleUploadedFile("script.exe", b"MZ")
-    assert "Type de fichier non accepté" in client.post(url, donnees).content.decode()
+    assert "pas accepté (.exe)" in client.post(url, donnees).content.decode()  # message de core.fichiers
 
 
 def test_collecte_programmee_et_rappel_aux_collecteurs(client, acteurs, contrat13):
