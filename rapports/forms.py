@@ -6,6 +6,7 @@ from dsfr.forms import DsfrBaseForm
 from contractualisation.forms import DateInput
 from core.fields import MontantField
 from core.forms import VersionMixin
+from core.limites import LONG, LimitesMixin
 
 from .enums import AvisOdpe, EtapeRapport
 
@@ -14,7 +15,8 @@ def version_de(rapport):
     return rapport.modifie_le.isoformat()
 
 
-class RedactionForm(DsfrBaseForm, VersionMixin):
+class RedactionForm(LimitesMixin, DsfrBaseForm, VersionMixin):
+    limites = {"synthese_globale": LONG, "perspectives": LONG}
     message_conflit = (
         "Ce rapport a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page. "
         "Vos saisies sont conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
@@ -28,7 +30,7 @@ class RedactionForm(DsfrBaseForm, VersionMixin):
     perspectives = forms.CharField(label="Perspectives", required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class EtapeForm(DsfrBaseForm):
+class EtapeForm(LimitesMixin, DsfrBaseForm):
     date = forms.DateField(label="Date de l'acte", widget=DateInput())
     avis_odpe = forms.ChoiceField(
         label="Avis de l'ODPE", choices=[("", "Choisir l'avis rendu"), *AvisOdpe.choices], required=False

@@ -6,6 +6,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from core.forms import VersionMixin
+from core.limites import COMMENTAIRE, MOYEN, LimitesMixin
 from core.models import Utilisateur
 from fiches.models import Fiche
 
@@ -22,7 +23,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ReunionForm(DsfrBaseForm):
+class ReunionForm(LimitesMixin, DsfrBaseForm):
+    limites = {"externes": COMMENTAIRE}
+
     type = forms.ChoiceField(label="Type de réunion", choices=TypeReunion.choices)
     jour = forms.DateField(
         label="Date", widget=DateInput(), error_messages={"invalid": "Saisissez une date, par exemple 14/05/2026."}
@@ -115,7 +118,7 @@ class ReunionForm(DsfrBaseForm):
         }
 
 
-class PointForm(VersionMixin, forms.Form):
+class PointForm(LimitesMixin, VersionMixin, forms.Form):
     """Les deux cases rédigées du point ; la version détecte une saisie concurrente."""
 
     elements_positifs = forms.CharField(
@@ -124,18 +127,21 @@ class PointForm(VersionMixin, forms.Form):
     axes_amelioration = forms.CharField(
         label="Axes d'amélioration identifiés", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    limites = {"elements_positifs": MOYEN, "axes_amelioration": MOYEN}
     message_conflit = (
         "Quelqu'un d'autre a enregistré ce point depuis votre dernière saisie. Votre texte est conservé : "
         "rechargez le point pour voir la version actuelle, puis fusionnez."
     )
 
 
-class DecisionForm(DsfrBaseForm):
+class DecisionForm(LimitesMixin, DsfrBaseForm):
     libelle = forms.CharField(label="Décision", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     responsable = forms.ModelChoiceField(
         label="Responsable", queryset=Utilisateur.objects.none(), required=False, empty_label="— Autre personne —"
     )
-    responsable_texte = forms.CharField(label="Responsable (autre personne ou institution)", required=False)
+    responsable_texte = forms.CharField(
+        label="Responsable (autre personne ou institution)", max_length=200, required=False
+    )
     echeance = forms.DateField(
         label="Échéance", widget=DateInput(), required=False, error_messages={"invalid": "Saisissez une date."}
     )
@@ -152,16 +158,23 @@ class StatutDecisionForm(forms.Form):
     statut = forms.ChoiceField(choices=StatutDecision.choices)
 
 
-class RectificatifForm(DsfrBaseForm):
-    texte = forms.CharField(label="Rectificatif", widget=forms.Textarea(attrs={"rows": 3}))
+class RectificatifForm(LimitesMixin, DsfrBaseForm):
+    limites = {"texte": COMMENTAIRE}
+
+    texte = forms.CharField(
+        label="Rectificatif",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Écrivez le rectificatif."},
+    )
 
 
-class ReleveForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
+class ReleveForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
     message_conflit = (
         "Ce relevé a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert. Vos saisies sont conservées "
         "ci-dessous : comparez avec la version actuelle avant d'enregistrer à nouveau."
     )
     piece = forms.FileField(label="Ajouter une pièce (trace de la collecte)", required=False)
+    limites = {"questions_cles": MOYEN, "faits": MOYEN, "ameliorations": MOYEN}
 
     class Meta:
         model = Releve

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.limites import COMMENTAIRE, verifier
 from fiches.models import Fiche
 
 from .enums import StatutDecision, StatutReleve, StatutReunion, TypeNotification
@@ -237,6 +238,7 @@ def faire_transition(releve, user, action, commentaire=""):
     releve = Releve.objects.select_for_update().select_related("fiche").get(pk=releve.pk)
     if action not in TRANSITIONS:
         raise ValidationError("Action inconnue.")
+    verifier(commentaire, COMMENTAIRE, sujet="Le commentaire")
     depart, arrivee = TRANSITIONS[action]
     if action == "renvoyer":
         if releve.statut not in (StatutReleve.SOUMIS, StatutReleve.RELU):
