@@ -284,3 +284,7 @@ if PRODUCTION:
 # Pratiques inspirantes : envois du formulaire public par adresse IP (django-ratelimit), taille d'une pièce jointe.
 PRATIQUES_LIMITE_ENVOIS = env("PRATIQUES_LIMITE_ENVOIS", "40/h")
 PRATIQUES_TAILLE_MAX_PIECE = int(env("PRATIQUES_TAILLE_MAX_PIECE_MO", "5")) * 1024 * 1024
+
+# Saisie (helper « saisie ») : le lien secret de reprise d'une déclaration de pratique expire après ce nombre de
+# jours ; le déclarant en redemande un par e-mail (pratiques:nouveau_lien).
+PRATIQUES_DUREE_LIEN_REPRISE_JOURS = int(env("PRATIQUES_DUREE_LIEN_REPRISE_JOURS", "30"))
