@@ -104,6 +104,8 @@ def appliquer(form, limites=None, sujets=None, par_defaut=COMMENTAIRE):
             continue
         if isinstance(champ.widget, forms.Textarea) or nom in limites:
             limiter(champ, limites.get(nom) or champ.max_length or par_defaut, sujets.get(nom, "Le texte"))
+            # Un champ déjà lu par le formulaire (DsfrBaseForm le fait) garde sinon l'aide d'avant.
+            getattr(form, "_bound_fields_cache", {}).pop(nom, None)
         else:
             champ.error_messages.setdefault("null_characters_not_allowed", MESSAGE_NUL)
 
