@@ -94,7 +94,8 @@ def test_le_compteur_suit_la_frappe_et_un_texte_trop_long_n_est_pas_coupe(ecran,
     expect(compteur).to_have_text("26 / 20\u202f000 caractères")
     expect(compteur).to_have_class(re.compile(r"\bfr-hint-text\b"))
     # L'annonce aux lecteurs d'écran attend une pause dans la frappe.
-    expect(page.locator("section.ce-rubrique--edition .ce-compteur + [aria-live=polite]")).to_have_text("26 / 20\u202f000 caractères")
+    annonce = page.locator("section.ce-rubrique--edition .ce-compteur + [aria-live=polite]")
+    expect(annonce).to_have_text("26 / 20\u202f000 caractères")
     assert "-compteur" in zone.get_attribute("aria-describedby")
 
     trop = ("Un enfant confié sur trois a un retard scolaire. " * 409).strip() + "!"  # 20 041, collés d'un coup
