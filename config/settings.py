@@ -291,3 +291,7 @@ CELERY_BEAT_SCHEDULE["fichiers-reprendre-analyses"] = {
     "task": "core.tasks.reprendre_analyses",
     "schedule": timedelta(minutes=15),
 }
+
+# Saisie (helper « saisie ») : le lien secret de reprise d'une déclaration de pratique expire après ce nombre de
+# jours ; le déclarant en redemande un par e-mail (pratiques:nouveau_lien).
+PRATIQUES_DUREE_LIEN_REPRISE_JOURS = int(env("PRATIQUES_DUREE_LIEN_REPRISE_JOURS", "30"))

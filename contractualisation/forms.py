@@ -4,6 +4,7 @@ from dsfr.forms import DsfrBaseForm
 
 from core.fields import MontantField
 from core.forms import VersionMixin
+from core.limites import LimitesMixin
 from core.models import Region
 
 from .enums import StatutContrat
@@ -31,7 +32,7 @@ def version_de(contrat):
     return contrat.modifie_le.isoformat()
 
 
-class ContratForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
+class ContratForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
     class Meta:
         model = Contrat
         fields = [
@@ -74,7 +75,7 @@ class ObjectifsForm(DsfrBaseForm, VersionMixin):
         )
 
 
-class AvenantForm(DsfrBaseForm, forms.ModelForm):
+class AvenantForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Avenant
         fields = ["numero", "date", "objet"]
@@ -91,7 +92,7 @@ class AvenantForm(DsfrBaseForm, forms.ModelForm):
         return numero
 
 
-class SignataireForm(DsfrBaseForm, forms.ModelForm):
+class SignataireForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Signataire
         fields = ["qualite", "nom", "institution", "date_signature", "ordre"]

@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 from contractualisation.models import Objectif
 from core.fichiers import ChampFichier
 from core.forms import VersionMixin
+from core.limites import LimitesMixin
 from core.models import Utilisateur
 
 from .enums import Section
@@ -19,13 +20,13 @@ class Cases(forms.CheckboxSelectMultiple):
     option_template_name = "espace_partage/widgets/checkbox_option.html"
 
 
-class RessourceForm(DsfrBaseForm):
+class RessourceForm(LimitesMixin, DsfrBaseForm):
     titre = forms.CharField(label="Titre", max_length=200)
     resume = forms.CharField(
         label="Résumé",
         max_length=LONGUEUR_RESUME,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"En quelques lignes, à quoi sert la ressource ({LONGUEUR_RESUME} caractères au plus).",
+        help_text="En quelques lignes, à quoi sert la ressource.",
         error_messages={
             "max_length": "Le résumé tient en %(limit_value)d caractères au plus (il en fait %(show_value)d)."
         },
@@ -77,20 +78,20 @@ class VersionForm(DsfrBaseForm):
     )
 
 
-class CommentaireForm(DsfrBaseForm):
+class CommentaireForm(LimitesMixin, DsfrBaseForm):
+    sujets = {"texte": "Votre retour d'expérience"}
+
     texte = forms.CharField(
         label="Votre retour d'expérience",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Comment l'avez-vous utilisée, qu'avez-vous adapté ? (2 000 caractères au plus)",
+        help_text="Comment l'avez-vous utilisée, qu'avez-vous adapté ?",
     )
 
 
-class ActualiteForm(DsfrBaseForm):
+class ActualiteForm(LimitesMixin, DsfrBaseForm):
     titre = forms.CharField(label="Titre", max_length=150)
-    texte = forms.CharField(
-        label="Texte", max_length=600, widget=forms.Textarea(attrs={"rows": 4}), help_text="600 caractères au plus."
-    )
+    texte = forms.CharField(label="Texte", max_length=600, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class DeplacerForm(DsfrBaseForm, VersionMixin):
@@ -106,7 +107,7 @@ class DeplacerForm(DsfrBaseForm, VersionMixin):
         self.fields["espace"].queryset = espaces
 
 
-class InvitationForm(DsfrBaseForm):
+class InvitationForm(LimitesMixin, DsfrBaseForm):
     email = forms.EmailField(label="Adresse e-mail de la personne invitée")
     animateur = forms.BooleanField(label="Animatrice ou animateur de l'espace", required=False)
 
@@ -126,7 +127,7 @@ class PreferenceResumeForm(DsfrBaseForm):
     actif = forms.BooleanField(label="Recevoir chaque lundi le résumé des nouveautés par e-mail", required=False)
 
 
-class ModifierRessourceForm(DsfrBaseForm, VersionMixin):
+class ModifierRessourceForm(LimitesMixin, DsfrBaseForm, VersionMixin):
     """Titre, résumé et étiquettes d'une ressource existante ; la modification concurrente est refusée."""
 
     message_conflit = (

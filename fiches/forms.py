@@ -8,6 +8,7 @@ from contractualisation.forms import DateInput
 from contractualisation.models import IndicateurHarmonise, SourceFinancement
 from core.fields import MontantField
 from core.forms import VersionMixin
+from core.limites import COMMENTAIRE, COURT, LONG, LimitesMixin
 from core.models import Institution, Utilisateur
 
 from .enums import StatutFiche
@@ -62,7 +63,7 @@ def empreinte(valeurs):
     return hashlib.sha256(repr(valeurs).encode()).hexdigest()[:20]
 
 
-class NouvelleFicheForm(DsfrBaseForm, forms.ModelForm):
+class NouvelleFicheForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Fiche
         fields = ["objectif_contrat", "titre", "referent", "referent_institution", "action_a_impact"]
@@ -78,7 +79,7 @@ class NouvelleFicheForm(DsfrBaseForm, forms.ModelForm):
         self.fields["referent_institution"].queryset = institutions_du_territoire(contrat.collectivite)
 
 
-class IdentiteForm(DsfrBaseForm, forms.ModelForm):
+class IdentiteForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Fiche
         fields = ["titre", "referent", "referent_institution", "statut", "action_a_impact", "fiches_liees"]
@@ -106,13 +107,13 @@ class IdentiteForm(DsfrBaseForm, forms.ModelForm):
 def formulaire_texte(champ):
     return forms.modelform_factory(
         Fiche,
-        form=type("TexteForm", (DsfrBaseForm, forms.ModelForm), {}),
+        form=type("TexteForm", (LimitesMixin, DsfrBaseForm, forms.ModelForm), {"limite_par_defaut": LONG}),
         fields=[champ],
         widgets={champ: forms.Textarea(attrs={"rows": 8})},
     )
 
 
-class PartenaireForm(DsfrBaseForm, forms.ModelForm):
+class PartenaireForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Partenaire
         fields = ["institution", "organisation", "role", "implication", "implication_depuis", "ajoute_le"]
@@ -145,14 +146,14 @@ class MontantForm(DsfrBaseForm, forms.ModelForm):
         self.fields["montant"].error_messages["required"] = "Indiquez le montant, ou cochez « Supprimer »."
 
 
-class JalonForm(DsfrBaseForm, forms.ModelForm):
+class JalonForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Jalon
         fields = ["date", "libelle", "fait"]
         widgets = {"date": DateInput()}
 
 
-class IndicateurQuantitatifForm(DsfrBaseForm, forms.ModelForm):
+class IndicateurQuantitatifForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = IndicateurQuantitatif
         fields = ["indicateur_harmonise", "libelle", "unite", "valeur_reference", "annee_reference", "source_donnees"]
@@ -196,7 +197,9 @@ class IndicateurQuantitatifForm(DsfrBaseForm, forms.ModelForm):
         return super().save(commit)
 
 
-class IndicateurQualitatifForm(DsfrBaseForm, forms.ModelForm):
+class IndicateurQualitatifForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
+    limites = {"questions_cles": COURT}
+
     class Meta:
         model = IndicateurQualitatif
         fields = ["libelle", "questions_cles"]
@@ -214,14 +217,40 @@ IndicateurQuantitatifFormSet = jeu(IndicateurQuantitatif, IndicateurQuantitatifF
 IndicateurQualitatifFormSet = jeu(IndicateurQualitatif, IndicateurQualitatifForm)
 
 
-class CommentaireForm(DsfrBaseForm):
+class CommentaireForm(LimitesMixin, DsfrBaseForm):
+    limites = {"texte": COMMENTAIRE}
+    sujets = {"texte": "Votre commentaire"}
+
     texte = forms.CharField(
         label="Votre commentaire",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
         error_messages={"required": "Écrivez votre commentaire avant de le publier."},
     )
     reponse_a = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReponseForm(CommentaireForm):
+    """La réponse à un commentaire : ses champs portent le numéro du commentaire (plusieurs par page)."""
+
+    sujets = {"texte": "Votre réponse"}
+
+    texte = forms.CharField(
+        label="Votre réponse",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Écrivez votre réponse avant de la publier."},
+    )
+
+    def __init__(self, *args, commentaire_id, **kwargs):
+        kwargs.setdefault("initial", {"reponse_a": commentaire_id})
+        super().__init__(*args, auto_id=f"reponse-{commentaire_id}-%s", **kwargs)
+
+
+def formulaire_commentaire(data):
+    """Le formulaire qui lit `data` : une réponse si elle désigne un commentaire, sinon un nouveau commentaire."""
+    en_reponse = str(data.get("reponse_a", "")).strip()
+    if en_reponse.isdigit():
+        return ReponseForm(data, commentaire_id=int(en_reponse))
+    return CommentaireForm(data)
 
 
 def harmonises():

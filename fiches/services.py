@@ -7,8 +7,10 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from contractualisation.services import marquer_modifie
+from core.limites import COMMENTAIRE, verifier
 
 from .enums import StatutFiche, TypeExemple
+from .exemples import cle
 from .models import Commentaire, Fiche, IndicateurQualitatif, IndicateurQuantitatif, MontantFiche
 
 # Les champs d'une fiche dont on peut remettre une valeur antérieure depuis l'historique.
@@ -49,16 +51,31 @@ def toucher(fiche, montants_changes=False, liees=()):
         marquer_modifie(fiche.contrat)
 
 
+def lignes_de_l_exemple(fiche, exemple):
+    if exemple.type == TypeExemple.QUANTITATIF:
+        return fiche.indicateurs_quantitatifs
+    return fiche.indicateurs_qualitatifs
+
+
+def exemple_deja_insere(fiche, exemple):
+    libelles = lignes_de_l_exemple(fiche, exemple).values_list("libelle", flat=True)
+    return any(cle(libelle) == cle(exemple.libelle) for libelle in libelles)
+
+
 @transaction.atomic
 def inserer_exemple(fiche, exemple):
-    """Complétion guidée : l'exemple du référentiel devient un indicateur de la fiche, à ajuster ensuite."""
+    """Complétion guidée : l'exemple du référentiel devient un indicateur de la fiche, à ajuster ensuite. Un exemple
+    déjà présent (même intitulé) n'est pas inséré une seconde fois : None. La fiche est verrouillée le temps de
+    vérifier, pour qu'un double clic n'insère pas deux fois."""
+    list(Fiche.objects.select_for_update().filter(pk=fiche.pk).values_list("pk", flat=True))
+    if exemple_deja_insere(fiche, exemple):
+        return None
+    ordre = lignes_de_l_exemple(fiche, exemple).count()
     if exemple.type == TypeExemple.QUANTITATIF:
-        ordre = fiche.indicateurs_quantitatifs.count()
         indicateur = IndicateurQuantitatif.objects.create(
             fiche=fiche, libelle=exemple.libelle, unite=exemple.unite, ordre=ordre
         )
     else:
-        ordre = fiche.indicateurs_qualitatifs.count()
         indicateur = IndicateurQualitatif.objects.create(
             fiche=fiche, libelle=exemple.libelle, questions_cles=exemple.questions_cles, ordre=ordre
         )
@@ -82,4 +99,5 @@ def restaurer_valeur(fiche, version, champ):
 def commenter(fiche, auteur, texte, reponse_a=None):
     if reponse_a is not None and reponse_a.fiche_id != fiche.pk:
         raise ValueError("reponse_a")
+    verifier(texte, COMMENTAIRE, "texte", "Votre commentaire")
     return Commentaire.objects.create(fiche=fiche, auteur=auteur, texte=texte, reponse_a=reponse_a)

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -9,17 +9,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from contractualisation.views import contrat_visible
-from core.jeton_csrf import REPERE_CSRF
+from core.jeton_csrf import REPERE_CSRF, avec_jeton
 from espace_partage import services as espace_partage
 from espace_partage.models import Ressource
 
 from . import exports, services
 from .enums import TypeExemple
+from .exemples import avec_exemple, libelles_du_formulaire, marquer, rubrique_de, sans_verification
 from .extensions import liens_fiche, reunions_des_fiches
-from .forms import CommentaireForm, FiltreFichesForm, NouvelleFicheForm, VersionSectionForm, personnes_du_territoire
+from .forms import (
+    CommentaireForm,
+    FiltreFichesForm,
+    NouvelleFicheForm,
+    ReponseForm,
+    VersionSectionForm,
+    formulaire_commentaire,
+    personnes_du_territoire,
+)
 from .fragments import cles_de_la_page, fragments_en_cache
 from .historique import historique_fiche
 from .models import (
@@ -160,9 +170,12 @@ def tableau_montants(fiche):
 
 
 def exemples_de(fiche):
+    """Les exemples du référentiel pour l'objectif de la fiche, par type ; `deja` : déjà dans la fiche."""
     exemples = {TypeExemple.QUANTITATIF: [], TypeExemple.QUALITATIF: []}
     for e in ExempleIndicateur.objects.filter(objectif_id=fiche.objectif_contrat.objectif_id):
         exemples[e.type].append(e)
+    marquer(exemples[TypeExemple.QUANTITATIF], [i.libelle for i in fiche.indicateurs_quantitatifs.all()])
+    marquer(exemples[TypeExemple.QUALITATIF], [i.libelle for i in fiche.indicateurs_qualitatifs.all()])
     return exemples
 
 
@@ -178,10 +191,17 @@ def contexte_fiche(request, fiche):
 
 
 def fiche(request, pk):
-    """L'en-tête, les rubriques et les commentaires viennent du cache (fiches/fragments.py) : sur un cache chaud,
-    la fiche est lue sans ses lignes et seuls le cadre de la page et les documents joints sont rendus."""
     fiche = get_object_or_404(Fiche.objects.pour_page(), pk=pk)
     verifier_droits(request, fiche)
+    return page_fiche(request, fiche)
+
+
+def page_fiche(request, fiche, commentaire_refuse=None):
+    """L'en-tête, les rubriques et les commentaires viennent du cache (fiches/fragments.py) : sur un cache chaud,
+    la fiche est lue sans ses lignes et seuls le cadre de la page et les documents joints sont rendus.
+    `commentaire_refuse` (un CommentaireForm lié, en erreur) : le bloc des commentaires est rendu pour cette
+    personne, hors cache, avec son texte et le message à côté du champ."""
+    pk = fiche.pk
     peut_modifier, peut_commenter = peut_modifier_et_commenter(request.user, fiche)
 
     def rendre(noms):
@@ -198,10 +218,15 @@ def fiche(request, pk):
         else:
             contexte["fiche"] = fiche
         if "commentaires" in noms:
-            contexte.update(commentaires=commentaires_de(fiche), form_commentaire=CommentaireForm())
+            contexte.update(contexte_commentaires(fiche, commentaire_refuse))
         return {nom: render_to_string(f"fiches/fiche.html#{nom}", contexte) for nom in noms}
 
     cles = cles_de_la_page(fiche, peut_modifier, peut_commenter)
+    if commentaire_refuse is not None:
+        del cles["commentaires"]
+    fragments = fragments_en_cache(request, cles, rendre)
+    if commentaire_refuse is not None:
+        fragments["commentaires"] = mark_safe(avec_jeton(request, rendre(["commentaires"])["commentaires"]))
     return render(
         request,
         "fiches/fiche.html",
@@ -209,9 +234,21 @@ def fiche(request, pk):
             "fiche": fiche,
             "contrat": fiche.contrat,
             "peut_modifier": peut_modifier,
-            "fragments": fragments_en_cache(request, cles, rendre),
+            "fragments": fragments,
         },
     )
+
+
+def contexte_commentaires(fiche, refuse=None, publie=False):
+    """Les commentaires et leurs formulaires : celui du commentaire refusé (réponse ou nouveau) garde son texte."""
+    commentaires = list(commentaires_de(fiche))
+    for c in commentaires:
+        if isinstance(refuse, ReponseForm) and refuse.data.get("reponse_a") == str(c.pk):
+            c.form_reponse = refuse
+        else:
+            c.form_reponse = ReponseForm(commentaire_id=c.pk)
+    nouveau = refuse if refuse is not None and not isinstance(refuse, ReponseForm) else CommentaireForm()
+    return {"commentaires": commentaires, "form_commentaire": nouveau, "publie": publie}
 
 
 def commentaires_de(fiche):
@@ -245,6 +282,8 @@ def section(request, pk, nom):
 def section_modifier(request, pk, nom):
     fiche = fiche_visible(request, pk, pour_modifier=True)
     section = section_ou_404(nom)
+    if request.method == "POST" and "inserer" in request.POST:
+        return inserer_dans_le_formulaire(request, fiche, section)
     version_actuelle = section.version(fiche)
     conflit = False
     if request.method == "POST":
@@ -285,50 +324,129 @@ def section_modifier(request, pk, nom):
     else:
         version = VersionSectionForm(instance_version=version_actuelle)
         form = section.formulaire(fiche)
+    return rendre_edition(request, fiche, section, form, version, conflit=conflit)
+
+
+def rendre_edition(request, fiche, section, form, version, **contexte):
+    exemples = exemples_de(fiche)
+    if not section.texte and section.nom.startswith("indicateurs_"):
+        # Dans l'éditeur, « déjà présent » se lit dans le formulaire ouvert (lignes tapées comprises).
+        type_exemple = section.nom.removeprefix("indicateurs_").removesuffix("s")
+        marquer(exemples[type_exemple], libelles_du_formulaire(form))
     contexte = {
         **contexte_fiche(request, fiche),
         "section": section,
         "form": form,
         "version": version,
-        "conflit": conflit,
-        "exemples": exemples_de(fiche),
+        "exemples": exemples,
+        **contexte,
     }
     gabarit = "fiches/_section_edition.html" if request.htmx else "fiches/section_modifier.html"
     return render(request, gabarit, contexte)
 
 
-@require_POST
+def inserer_dans_le_formulaire(request, fiche, section):
+    """« Insérer » dans une rubrique ouverte : le formulaire revient avec ce qui a été tapé et une ligne de plus,
+    pré-remplie avec l'exemple ; rien n'est enregistré (fiches/exemples.py)."""
+    exemple = get_object_or_404(
+        ExempleIndicateur,
+        pk=request.POST.get("inserer") if str(request.POST.get("inserer", "")).isdigit() else 0,
+        objectif_id=fiche.objectif_contrat.objectif_id,
+    )
+    if rubrique_de(exemple.type) != section.nom:
+        raise Http404
+    # La version reste celle lue à l'ouverture : l'enregistrement qui suivra détecte toujours un conflit.
+    version = VersionSectionForm(request.POST)
+    donnees = avec_exemple(request.POST, section.nom, exemple, section.jeu.max_num)
+    if donnees is None:
+        form = sans_verification(section.formulaire(fiche, request.POST))
+        insertion = (
+            f"La rubrique compte déjà {section.jeu.max_num} lignes : enregistrez-la ou retirez une ligne "
+            "avant d'insérer un exemple.",
+            "warning",
+        )
+    else:
+        form = sans_verification(section.formulaire(fiche, donnees))
+        insertion = (
+            f"L'exemple « {exemple.libelle} » est ajouté en bas du formulaire, avec ce que vous avez déjà saisi. "
+            "Rien n'est encore enregistré : complétez la ligne, puis enregistrez la rubrique.",
+            "info",
+        )
+    return rendre_edition(request, fiche, section, form, version, insertion=insertion)
+
+
 def inserer_exemple(request, pk, exemple_pk):
+    """« Insérer » d'une rubrique fermée : enregistre l'exemple comme indicateur de la fiche, après confirmation
+    (boîte de dialogue htmx, `confirme` envoyé avec la requête ; sans JavaScript, une page de confirmation)."""
     fiche = fiche_visible(request, pk, pour_modifier=True)
     exemple = get_object_or_404(ExempleIndicateur, pk=exemple_pk, objectif_id=fiche.objectif_contrat.objectif_id)
-    services.inserer_exemple(fiche, exemple)
-    nom = f"indicateurs_{exemple.type}s"
+    nom = rubrique_de(exemple.type)
+    retour = f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}"
+    deja = services.exemple_deja_insere(fiche, exemple)
+    if request.method != "POST" or not request.POST.get("confirme"):
+        return render(
+            request,
+            "fiches/inserer_exemple.html",
+            {
+                **contexte_fiche(request, fiche),
+                "exemple": exemple,
+                "section": SECTIONS[nom],
+                "retour": retour,
+                "deja": deja,
+            },
+        )
+    insere = None if deja else services.inserer_exemple(fiche, exemple)
     if request.htmx:
         fiche = fiche_complete(pk)
         return render(
             request,
             "fiches/_section.html",
-            {**contexte_fiche(request, fiche), "section": SECTIONS[nom], "exemples": exemples_de(fiche)},
+            {
+                **contexte_fiche(request, fiche),
+                "section": SECTIONS[nom],
+                "exemples": exemples_de(fiche),
+                "enregistre": insere is not None,
+                "deja_insere": exemple if insere is None else None,
+            },
         )
-    messages.success(request, f"L'indicateur « {exemple.libelle} » a été ajouté : ajustez-le si besoin.")
-    return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}")
+    if insere is None:
+        messages.info(request, f"L'indicateur « {exemple.libelle} » est déjà dans la fiche : il n'a pas été ajouté.")
+    else:
+        messages.success(request, f"L'indicateur « {exemple.libelle} » a été ajouté : ajustez-le si besoin.")
+    return redirect(retour)
 
 
 @require_POST
 def commenter(request, pk):
+    """Publier un commentaire ou une réponse. Refusé (vide, trop long, caractère invalide) : le bloc des
+    commentaires revient avec le texte et le message à côté du champ, en htmx comme sans JavaScript."""
     fiche = fiche_visible(request, pk)
     if not peut_commenter_fiche(request.user, fiche):
         raise PermissionDenied
-    form = CommentaireForm(request.POST)
+    form = formulaire_commentaire(request.POST)
     if form.is_valid():
         reponse_a = None
         if form.cleaned_data["reponse_a"]:
             reponse_a = get_object_or_404(Commentaire, pk=form.cleaned_data["reponse_a"], fiche=fiche)
-        services.commenter(fiche, request.user, form.cleaned_data["texte"], reponse_a)
+        try:
+            services.commenter(fiche, request.user, form.cleaned_data["texte"], reponse_a)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+    if form.is_valid():
+        if request.htmx:
+            return rendre_commentaires(request, fiche, publie=True)
         messages.success(request, "Votre commentaire a été publié.")
-    else:
-        messages.error(request, "Écrivez votre commentaire avant de le publier.")
-    return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#commentaires")
+        return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#commentaires")
+    if request.htmx:
+        return rendre_commentaires(request, fiche, refuse=form)
+    fiche = get_object_or_404(Fiche.objects.pour_page(), pk=pk)
+    return page_fiche(request, fiche, commentaire_refuse=form)
+
+
+def rendre_commentaires(request, fiche, refuse=None, publie=False):
+    peut_commenter = peut_commenter_fiche(request.user, fiche)
+    contexte = {"fiche": fiche, "peut_commenter": peut_commenter, **contexte_commentaires(fiche, refuse, publie)}
+    return render(request, "fiches/fiche.html#commentaires", contexte)
 
 
 def historique(request, pk):

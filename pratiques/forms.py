@@ -5,10 +5,11 @@ from dsfr.forms import DsfrBaseForm
 
 from core.fichiers import ChampFichier
 from core.forms import VersionMixin
+from core.limites import MOYEN, LimitesMixin, limiter
 from core.models import Departement, Region
 
 from .enums import TRANSITIONS_COMITE, Avis, Liste, Nature
-from .models import LONGUEUR_DESCRIPTION, Modalite, PieceJointe, Pratique, Seance, taille_max_piece
+from .models import Modalite, PieceJointe, Pratique, Seance, taille_max_piece
 
 FORMAT_DATE = "%d/%m/%Y"
 
@@ -37,7 +38,7 @@ class ChampModalite(forms.ModelChoiceField):
         super().__init__(queryset=modalites(liste), label=Liste(liste).label, **kwargs)
 
 
-class EtapeConditionsForm(DsfrBaseForm, PotDeMielMixin):
+class EtapeConditionsForm(LimitesMixin, DsfrBaseForm, PotDeMielMixin):
     conditions = forms.BooleanField(
         label="J'ai lu et j'accepte les conditions ci-dessus",
         error_messages={"required": "Cochez la case pour confirmer que vous acceptez les conditions."},
@@ -50,12 +51,26 @@ class EtapeConditionsForm(DsfrBaseForm, PotDeMielMixin):
     )
 
 
+class NouveauLienForm(LimitesMixin, DsfrBaseForm, PotDeMielMixin):
+    courriel = forms.EmailField(
+        label="L'adresse e-mail utilisée pour la déclaration",
+        max_length=254,
+        help_text="Un nouveau lien de reprise y sera envoyé si une déclaration en cours y correspond.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Indiquez l'adresse e-mail utilisée pour la déclaration.",
+            "invalid": "Saisissez une adresse e-mail complète, par exemple nom@exemple.fr.",
+        },
+    )
+
+
 class DateFrancaiseInput(forms.DateInput):
     def __init__(self):
         super().__init__(format=FORMAT_DATE, attrs={"autocomplete": "off", "inputmode": "numeric"})
 
 
-class EtapePresentationForm(DsfrBaseForm, forms.ModelForm):
+class EtapePresentationForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
+    sujets = {"description": "La description"}
     date_mise_en_oeuvre = forms.DateField(
         label="Date de mise en œuvre de la pratique",
         input_formats=[FORMAT_DATE],
@@ -83,11 +98,10 @@ class EtapePresentationForm(DsfrBaseForm, forms.ModelForm):
             "relais",
         ]
         help_texts = {
-            "entite": "100 caractères maximum.",
-            "intitule": "100 caractères maximum.",
-            "description": f"{LONGUEUR_DESCRIPTION} caractères maximum.",
+            "entite": "100 caractères au plus.",
+            "intitule": "100 caractères au plus.",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 8, "data-compteur": LONGUEUR_DESCRIPTION})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,7 +117,7 @@ class EtapePresentationForm(DsfrBaseForm, forms.ModelForm):
         return date
 
 
-class EtapeLocalisationForm(DsfrBaseForm, forms.ModelForm):
+class EtapeLocalisationForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     region = forms.ModelChoiceField(label="Région", queryset=Region.objects.all(), empty_label="Choisir une région")
     departement = forms.ModelChoiceField(
         label="Département",
@@ -125,7 +139,7 @@ class EtapeLocalisationForm(DsfrBaseForm, forms.ModelForm):
         return cleaned
 
 
-class EtapeContactForm(DsfrBaseForm, PotDeMielMixin, forms.ModelForm):
+class EtapeContactForm(LimitesMixin, DsfrBaseForm, PotDeMielMixin, forms.ModelForm):
     pieces = ChampFichier(
         label="Pièces jointes",
         required=False,
@@ -155,9 +169,10 @@ class EtapeContactForm(DsfrBaseForm, PotDeMielMixin, forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text="Expliquez ce que vous avez complété ou modifié.",
             )
+            limiter(self.fields["reponse"], 2000)
 
 
-class FiltresForm(DsfrBaseForm):
+class FiltresForm(LimitesMixin, DsfrBaseForm):
     q = forms.CharField(label="Rechercher", required=False, max_length=100)
     thematique = ChampModalite(Liste.THEMATIQUE, required=False, empty_label="Toutes")
     public = ChampModalite(Liste.PUBLIC, required=False, empty_label="Tous")
@@ -189,7 +204,7 @@ class FiltresForm(DsfrBaseForm):
         return pratiques
 
 
-class TransitionForm(DsfrBaseForm):
+class TransitionForm(LimitesMixin, DsfrBaseForm):
     vers = forms.ChoiceField(label="Nouveau statut", error_messages={"required": "Choisissez le nouveau statut."})
     motif = forms.CharField(
         label="Motif ou message au déclarant",
@@ -227,14 +242,14 @@ class TransitionForm(DsfrBaseForm):
         return cleaned
 
 
-class AvisForm(DsfrBaseForm):
+class AvisForm(LimitesMixin, DsfrBaseForm):
     avis = forms.ChoiceField(label="Votre avis", choices=Avis.choices, widget=forms.RadioSelect)
     commentaire = forms.CharField(
         label="Commentaire", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AccordForm(DsfrBaseForm):
+class AccordForm(LimitesMixin, DsfrBaseForm):
     reponse = forms.ChoiceField(
         label="Réponse du Département",
         choices=[("accorde", "Le Département donne son accord"), ("refuse", "Le Département refuse")],
@@ -245,20 +260,21 @@ class AccordForm(DsfrBaseForm):
     )
 
 
-class SeanceForm(DsfrBaseForm, forms.ModelForm):
+class SeanceForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Seance
         fields = ["date", "intitule"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class ModaliteForm(DsfrBaseForm, forms.ModelForm):
+class ModaliteForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Modalite
         fields = ["liste", "libelle", "ordre", "active"]
 
 
-class FicheDispositifForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
+class FicheDispositifForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
+    limite_par_defaut = MOYEN
     message_conflit = (
         "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page. Vos saisies sont "
         "conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."

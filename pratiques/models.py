@@ -1,10 +1,12 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.fichiers import chemin_aleatoire
 from core.models import Departement, FichierDepose, Institution, Region
@@ -71,6 +73,12 @@ class Pratique(models.Model):
     conditions_acceptees = models.BooleanField(default=False)
     courriel_declarant = models.EmailField("adresse e-mail du déclarant", blank=True)
     jeton_empreinte = models.CharField(max_length=64, blank=True, db_index=True)
+    jeton_cree_le = models.DateTimeField(
+        "lien de reprise envoyé le",
+        null=True,
+        blank=True,
+        help_text="Le lien secret de reprise expire PRATIQUES_DUREE_LIEN_REPRISE_JOURS jours après son envoi.",
+    )
     declarant = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pratiques_declarees"
     )
@@ -154,10 +162,18 @@ class Pratique(models.Model):
         return reverse("pratiques:detail", args=[self.pk])
 
     def nouveau_jeton(self):
-        """Crée le lien secret de reprise ; seule son empreinte est gardée en base."""
+        """Crée le lien secret de reprise ; seule son empreinte est gardée en base, avec sa date d'envoi. Le lien
+        précédent cesse de fonctionner."""
         jeton = secrets.token_urlsafe(32)
         self.jeton_empreinte = empreinte(jeton)
+        self.jeton_cree_le = timezone.now()
         return jeton
+
+    @property
+    def lien_expire(self):
+        if self.jeton_cree_le is None:
+            return True
+        return timezone.now() >= self.jeton_cree_le + timedelta(days=settings.PRATIQUES_DUREE_LIEN_REPRISE_JOURS)
 
     @property
     def modifiable_par_declarant(self):

@@ -1,5 +1,6 @@
 """Les e-mails du circuit des pratiques inspirantes (texte brut, en français)."""
 
+from django.conf import settings
 from django.core.mail import send_mail
 
 from core.enums import ROLES_PILOTAGE, Portee
@@ -11,13 +12,21 @@ def envoyer(destinataires, sujet, corps):
         send_mail(f"[Pratiques inspirantes] {sujet}", corps, None, destinataires)
 
 
+def validite():
+    jours = settings.PRATIQUES_DUREE_LIEN_REPRISE_JOURS
+    return (
+        f"Ce lien est valable {jours} jours. Passé ce délai, ouvrez-le quand même : la page vous proposera "
+        "d'en recevoir un nouveau à cette adresse, et votre saisie sera toujours là."
+    )
+
+
 def lien_de_reprise(pratique, lien):
     envoyer(
         [pratique.courriel_declarant],
         "Votre déclaration en cours",
         "Bonjour,\n\nVous avez commencé la déclaration d'une pratique inspirante. Votre saisie est enregistrée "
-        "à chaque étape : ce lien personnel vous permet de la reprendre à tout moment, même après avoir fermé "
-        f"la page.\n\n{lien}\n\nNe le transmettez pas : il donne accès à votre déclaration.\n",
+        "à chaque étape : ce lien personnel vous permet de la reprendre, même après avoir fermé "
+        f"la page.\n\n{lien}\n\n{validite()}\n\nNe le transmettez pas : il donne accès à votre déclaration.\n",
     )
 
 
@@ -58,7 +67,7 @@ def demande_de_complements(pratique, message, lien):
         f"Compléments demandés : {pratique.intitule}",
         f"Bonjour,\n\nLe comité de sélection a examiné votre pratique « {pratique.intitule} » et vous demande "
         f"des compléments :\n\n{message}\n\nComplétez votre déclaration avec ce lien personnel, puis "
-        f"renvoyez-la au comité :\n\n{lien}\n",
+        f"renvoyez-la au comité :\n\n{lien}\n\n{validite()}\n",
     )
 
 

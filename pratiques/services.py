@@ -45,6 +45,31 @@ def creer_brouillon(courriel, base, declarant=None, **champs):
     return pratique, jeton
 
 
+NOMBRE_MAX_NOUVEAUX_LIENS = 5
+
+
+def envoyer_nouveaux_liens(courriel, base):
+    """Un lien expiré se remplace : chaque déclaration encore modifiable ouverte avec cette adresse reçoit un
+    nouveau lien (l'ancien cesse de fonctionner). Rien n'est dit de ce qui existe ou non : la vue donne la même
+    réponse dans tous les cas. Renvoie le nombre de liens envoyés."""
+    brouillons = (
+        Pratique.objects.filter(
+            nature=Nature.DECLAREE,
+            courriel_declarant__iexact=courriel.strip(),
+            statut__in=[StatutPratique.BROUILLON, StatutPratique.COMPLEMENTS],
+        )
+        .exclude(jeton_empreinte="")
+        .order_by("-modifie_le")[:NOMBRE_MAX_NOUVEAUX_LIENS]
+    )
+    envoyes = 0
+    for pratique in brouillons:
+        jeton = pratique.nouveau_jeton()
+        pratique.save(update_fields=["jeton_empreinte", "jeton_cree_le"])
+        notifications.lien_de_reprise(pratique, lien_reprise(base, jeton))
+        envoyes += 1
+    return envoyes
+
+
 def enregistrer_etape(pratique, etape, donnees):
     if not pratique.modifiable_par_declarant:
         raise PermissionDenied("Cette déclaration a été déposée : elle n'est plus modifiable.")
@@ -127,7 +152,7 @@ def changer_statut(pratique, vers, par, motif="", seance=None, base=""):
     journaliser(pratique, ancien, vers, par, motif, seance)
     if vers == StatutPratique.COMPLEMENTS:
         jeton = pratique.nouveau_jeton()
-        pratique.save(update_fields=["jeton_empreinte"])
+        pratique.save(update_fields=["jeton_empreinte", "jeton_cree_le"])
         notifications.demande_de_complements(pratique, motif, lien_reprise(base, jeton))
     elif vers in (StatutPratique.NON_RETENUE, StatutPratique.PUBLIEE):
         notifications.decision(pratique, motif)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("declarer/", views.declarer, name="declarer"),
     path("declarer/etape-<int:numero>/", views.etape, name="etape"),
     path("declarer/envoyee/", views.envoyee, name="envoyee"),
+    path("declarer/nouveau-lien/", views.nouveau_lien, name="nouveau_lien"),
     path("reprendre/<str:jeton>/", views.reprendre, name="reprendre"),
     # Pages connectées.
     path("proposer/", views.proposer, name="proposer"),

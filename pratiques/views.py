@@ -30,6 +30,7 @@ from .forms import (
     FicheDispositifForm,
     FiltresForm,
     ModaliteForm,
+    NouveauLienForm,
     SeanceForm,
     TransitionForm,
 )
@@ -282,6 +283,10 @@ def reprendre(request, jeton):
     pratique = Pratique.objects.par_jeton(jeton).filter(nature=Nature.DECLAREE).first()
     if pratique is None or not jeton:
         raise Http404
+    if pratique.lien_expire:
+        # Rien de la déclaration n'est montré : seulement de quoi recevoir un nouveau lien.
+        contexte = {"form": NouveauLienForm(), "expire": True, "fil": fil_bibliotheque(), **duree()}
+        return render(request, "pratiques/nouveau_lien.html", contexte, status=410)
     if not pratique.modifiable_par_declarant:
         return render(request, "pratiques/deja_envoyee.html", {"pratique": pratique})
     request.session[CLE_SESSION] = pratique.pk
@@ -289,6 +294,28 @@ def reprendre(request, jeton):
         messages.info(request, "Le comité vous demande des compléments : modifiez votre déclaration puis renvoyez-la.")
         return redirect("pratiques:etape", numero=2)
     return redirect("pratiques:etape", numero=min(pratique.etape + 1, 4))
+
+
+@login_not_required
+@limiter
+def nouveau_lien(request):
+    """Recevoir un nouveau lien de reprise : la même réponse que l'adresse ait une déclaration en cours ou non
+    (rien n'est révélé), et la même limite d'envois que le formulaire de déclaration."""
+    form = NouveauLienForm(request.POST or None)
+    if request.method == "POST":
+        if form.est_un_robot:
+            return render(
+                request, "pratiques/nouveau_lien.html", {"envoye": True, "fil": fil_bibliotheque(), **duree()}
+            )
+        if form.is_valid():
+            services.envoyer_nouveaux_liens(form.cleaned_data["courriel"], request.build_absolute_uri("/"))
+            contexte = {"envoye": True, "courriel": form.cleaned_data["courriel"], "fil": fil_bibliotheque(), **duree()}
+            return render(request, "pratiques/nouveau_lien.html", contexte)
+    return render(request, "pratiques/nouveau_lien.html", {"form": form, "fil": fil_bibliotheque(), **duree()})
+
+
+def duree():
+    return {"duree_jours": settings.PRATIQUES_DUREE_LIEN_REPRISE_JOURS}
 
 
 def lire_date(texte):

@@ -6,6 +6,7 @@ from contractualisation.forms import DateInput
 from core.fichiers import ChampFichier
 from core.fields import MontantField
 from core.forms import VersionMixin
+from core.limites import LONG, LimitesMixin
 
 from .enums import AvisOdpe, EtapeRapport
 from .models import EtapeFranchie
@@ -15,7 +16,8 @@ def version_de(rapport):
     return rapport.modifie_le.isoformat()
 
 
-class RedactionForm(DsfrBaseForm, VersionMixin):
+class RedactionForm(LimitesMixin, DsfrBaseForm, VersionMixin):
+    limites = {"synthese_globale": LONG, "perspectives": LONG}
     message_conflit = (
         "Ce rapport a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page. "
         "Vos saisies sont conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
@@ -29,7 +31,7 @@ class RedactionForm(DsfrBaseForm, VersionMixin):
     perspectives = forms.CharField(label="Perspectives", required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class EtapeForm(DsfrBaseForm):
+class EtapeForm(LimitesMixin, DsfrBaseForm):
     date = forms.DateField(label="Date de l'acte", widget=DateInput())
     avis_odpe = forms.ChoiceField(
         label="Avis de l'ODPE", choices=[("", "Choisir l'avis rendu"), *AvisOdpe.choices], required=False

@@ -7,6 +7,7 @@ from dsfr.forms import DsfrBaseForm
 
 from core.fichiers import ChampFichier
 from core.forms import VersionMixin
+from core.limites import COMMENTAIRE, MOYEN, LimitesMixin
 from core.models import Utilisateur
 from fiches.models import Fiche
 
@@ -21,7 +22,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ReunionForm(DsfrBaseForm):
+class ReunionForm(LimitesMixin, DsfrBaseForm):
+    limites = {"externes": COMMENTAIRE}
+
     type = forms.ChoiceField(label="Type de réunion", choices=TypeReunion.choices)
     jour = forms.DateField(
         label="Date", widget=DateInput(), error_messages={"invalid": "Saisissez une date, par exemple 14/05/2026."}
@@ -114,7 +117,7 @@ class ReunionForm(DsfrBaseForm):
         }
 
 
-class PointForm(VersionMixin, forms.Form):
+class PointForm(LimitesMixin, VersionMixin, forms.Form):
     """Les deux cases rédigées du point ; la version détecte une saisie concurrente."""
 
     elements_positifs = forms.CharField(
@@ -123,18 +126,21 @@ class PointForm(VersionMixin, forms.Form):
     axes_amelioration = forms.CharField(
         label="Axes d'amélioration identifiés", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    limites = {"elements_positifs": MOYEN, "axes_amelioration": MOYEN}
     message_conflit = (
         "Quelqu'un d'autre a enregistré ce point depuis votre dernière saisie. Votre texte est conservé : "
         "rechargez le point pour voir la version actuelle, puis fusionnez."
     )
 
 
-class DecisionForm(DsfrBaseForm):
+class DecisionForm(LimitesMixin, DsfrBaseForm):
     libelle = forms.CharField(label="Décision", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     responsable = forms.ModelChoiceField(
         label="Responsable", queryset=Utilisateur.objects.none(), required=False, empty_label="— Autre personne —"
     )
-    responsable_texte = forms.CharField(label="Responsable (autre personne ou institution)", required=False)
+    responsable_texte = forms.CharField(
+        label="Responsable (autre personne ou institution)", max_length=200, required=False
+    )
     echeance = forms.DateField(
         label="Échéance", widget=DateInput(), required=False, error_messages={"invalid": "Saisissez une date."}
     )
@@ -151,11 +157,17 @@ class StatutDecisionForm(forms.Form):
     statut = forms.ChoiceField(choices=StatutDecision.choices)
 
 
-class RectificatifForm(DsfrBaseForm):
-    texte = forms.CharField(label="Rectificatif", widget=forms.Textarea(attrs={"rows": 3}))
+class RectificatifForm(LimitesMixin, DsfrBaseForm):
+    limites = {"texte": COMMENTAIRE}
+
+    texte = forms.CharField(
+        label="Rectificatif",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Écrivez le rectificatif."},
+    )
 
 
-class ReleveForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
+class ReleveForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
     message_conflit = (
         "Ce relevé a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert. Vos saisies sont conservées "
         "ci-dessous : comparez avec la version actuelle avant d'enregistrer à nouveau."
@@ -163,6 +175,7 @@ class ReleveForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
     piece = ChampFichier(
         label="Ajouter une pièce (trace de la collecte)", required=False, extensions=PieceJointe.EXTENSIONS
     )
+    limites = {"questions_cles": MOYEN, "faits": MOYEN, "ameliorations": MOYEN}
 
     class Meta:
         model = Releve

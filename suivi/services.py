@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core import antivirus
 from core.fichiers import verifie
+from core.limites import COMMENTAIRE, verifier
 from fiches.models import Fiche
 
 from .enums import StatutDecision, StatutReleve, StatutReunion, TypeNotification
@@ -245,6 +246,7 @@ def faire_transition(releve, user, action, commentaire=""):
     releve = Releve.objects.select_for_update().select_related("fiche").get(pk=releve.pk)
     if action not in TRANSITIONS:
         raise ValidationError("Action inconnue.")
+    verifier(commentaire, COMMENTAIRE, sujet="Le commentaire")
     depart, arrivee = TRANSITIONS[action]
     if action == "renvoyer":
         if releve.statut not in (StatutReleve.SOUMIS, StatutReleve.RELU):

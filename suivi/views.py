@@ -304,6 +304,15 @@ def projection_cases(request, pk, point):
     )
 
 
+def erreurs_en_clair(form):
+    """Les erreurs d'un formulaire en une phrase, chaque champ nommé : pour un message hors des champs (htmx)."""
+    morceaux = list(form.non_field_errors())
+    for nom, erreurs in form.errors.items():
+        if nom != "__all__":
+            morceaux.append(f"{form.fields[nom].label} : {' '.join(erreurs)}")
+    return " ".join(morceaux) or "Saisie invalide."
+
+
 def _initial_point(point):
     return {"elements_positifs": point.elements_positifs, "axes_amelioration": point.axes_amelioration}
 
@@ -328,10 +337,19 @@ def point_enregistrer(request, pk, point):
         except ValidationError as e:
             message, niveau, statut = " ".join(e.messages), "erreur", 409
     else:
-        message, niveau, statut = " ".join(form.non_field_errors()) or "Saisie invalide.", "erreur", 409
+        message, niveau = erreurs_en_clair(form), "erreur"
+        statut = 409 if form.has_error("__all__", "conflit") else 200
     if not request.htmx:
         if niveau == "erreur":
-            messages.error(request, message)
+            # Sans JavaScript, la page de saisie du point revient avec le texte envoyé.
+            contexte = {
+                "reunion": reunion,
+                "contrat": reunion.contrat,
+                "point": point,
+                "form": form,
+                "message": message,
+            }
+            return render(request, "suivi/point_form.html", contexte, status=statut)
         return redirect(reverse("suivi:ordre_du_jour", args=[reunion.pk]) + f"#point-{point.pk}")
     reponse = render(
         request,
@@ -358,7 +376,9 @@ def decision_ajouter(request, pk, point):
             erreur = " ".join(e.messages)
     if not request.htmx:
         if erreur or form.errors:
-            messages.error(request, erreur or "La décision n'a pas été enregistrée : vérifiez la saisie.")
+            # Sans JavaScript, le formulaire revient sur sa propre page avec la saisie et les messages.
+            contexte = {"reunion": reunion, "contrat": reunion.contrat, "point": point, "decision_form": form}
+            return render(request, "suivi/decision_form.html", {**contexte, "erreur": erreur})
         return redirect(reverse("suivi:ordre_du_jour", args=[reunion.pk]) + f"#point-{point.pk}")
     return render(
         request,
@@ -430,12 +450,15 @@ def rectificatif_ajouter(request, pk):
     if form.is_valid():
         try:
             services.ajouter_rectificatif(reunion, request.user, form.cleaned_data["texte"])
-            messages.success(request, "Le rectificatif est ajouté au compte rendu.")
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-    else:
-        messages.error(request, "Écrivez le rectificatif.")
-    return redirect(reverse("suivi:ordre_du_jour", args=[reunion.pk]) + "#rectificatifs")
+            form.add_error(None, e)
+        else:
+            messages.success(request, "Le rectificatif est ajouté au compte rendu.")
+            return redirect(reverse("suivi:ordre_du_jour", args=[reunion.pk]) + "#rectificatifs")
+    # Refusé : le texte revient avec le message, sur la page du rectificatif.
+    return render(
+        request, "suivi/rectificatif_form.html", {"reunion": reunion, "contrat": reunion.contrat, "form": form}
+    )
 
 
 # --- Tableau de bord PMI et valeurs ----------------------------------------------------------------

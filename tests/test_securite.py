@@ -25,6 +25,7 @@ PUBLIQUES = {
     "pratiques:etape",
     "pratiques:envoyee",
     "pratiques:reprendre",
+    "pratiques:nouveau_lien",
 }
 EXEMPLES = {
     "int": "1",

@@ -224,7 +224,7 @@ def test_exemple_insere_en_un_clic(client, acteurs, fiche13):
     client.force_login(acteurs["contributeur_cd13"])
     page = client.get(reverse("fiches:fiche", args=[fiche13.pk])).content.decode()
     assert escape(exemple.libelle) in page
-    client.post(reverse("fiches:inserer_exemple", args=[fiche13.pk, exemple.pk]))
+    client.post(reverse("fiches:inserer_exemple", args=[fiche13.pk, exemple.pk]), {"confirme": "1"})
     assert fiche13.indicateurs_qualitatifs.get().questions_cles == exemple.questions_cles
 
 

@@ -157,7 +157,7 @@ def test_exemple_insere_et_valeur_restauree(client, acteurs, fiche13):
     exemple = ExempleIndicateur.objects.filter(
         objectif=fiche13.objectif_contrat.objectif, type=TypeExemple.QUALITATIF
     ).first()
-    client.post(reverse("fiches:inserer_exemple", args=[fiche13.pk, exemple.pk]))
+    client.post(reverse("fiches:inserer_exemple", args=[fiche13.pk, exemple.pk]), {"confirme": "1"})
     assert f"<strong>{escape(exemple.libelle)}</strong>" in page(client, fiche13)
 
     for texte in ("Première version", "Seconde version"):

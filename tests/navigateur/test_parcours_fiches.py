@@ -82,7 +82,8 @@ def test_contributeur_remplit_une_fiche_et_le_second_enregistrement_perime_est_r
     enregistrer(page, rubrique)
     expect(page.locator("#rubrique-calendrier")).to_contain_text("02/03/2026")
 
-    # Complétion guidée : l'exemple de l'objectif devient un indicateur en un clic.
+    # Complétion guidée : l'exemple de l'objectif devient un indicateur en un clic, après confirmation.
+    page.on("dialog", lambda dialogue: dialogue.accept())
     quantitatifs = page.locator("#rubrique-indicateurs_quantitatifs")
     quantitatifs.get_by_role("button", name="Insérer l'exemple : Nombre d'enfants protégés bénéficiant").click()
     expect(page.locator("#rubrique-indicateurs_quantitatifs table")).to_contain_text(

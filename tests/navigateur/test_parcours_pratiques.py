@@ -76,7 +76,7 @@ def test_parcours_pratique_inspirante(nouvelle_page, live_server):
     description = declarant.get_by_label("Description de la pratique")
     texte = "Chaque jeudi, des parents se retrouvent autour d'un café avec une TISF et une éducatrice."
     description.fill(texte)
-    expect(declarant.get_by_text(f"{len(texte)} sur 1000 caractères maximum")).to_be_visible()  # compteur en direct
+    expect(declarant.get_by_text(f"{len(texte)} / 1\u202f000 caractères")).to_be_visible()  # compteur en direct
     declarant.get_by_text("Locale", exact=True).click()
     declarant.get_by_label("Type d'intervention").select_option(label="Accueil de jour")
     declarant.get_by_label("Thématique").select_option(label="Maintien des liens parents-enfants")

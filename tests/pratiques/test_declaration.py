@@ -121,15 +121,20 @@ def test_case_des_conditions_obligatoire(client):
 
 
 @pytest.mark.parametrize(
-    "champ,valeur,maximum",
-    [("entite", "E" * 101, 100), ("intitule", "T" * 101, 100), ("description", "D" * 1001, 1000)],
+    "champ,valeur,message",
+    [
+        ("entite", "E" * 101, "au plus 100 caractères"),
+        ("intitule", "T" * 101, "au plus 100 caractères"),
+        # Zone de texte : le message commun des limites (core/limites.py), nombres groupés.
+        ("description", "D" * 1001, "La description compte 1\u202f001 caractères ; la limite est de 1\u202f000."),
+    ],
 )
-def test_limites_de_longueur_verifiees_par_le_serveur(client, champ, valeur, maximum):
+def test_limites_de_longueur_verifiees_par_le_serveur(client, champ, valeur, message):
     commencer(client)
     reponse = client.post(etape(2), presentation(**{champ: valeur}))
     assert reponse.status_code == 200
     contenu = reponse.content.decode()
-    assert f"au plus {maximum} caractères" in contenu
+    assert message in contenu
     assert valeur in contenu  # rien de ce qui a été tapé n'est perdu
     assert getattr(Pratique.objects.get(), champ) == ""
 
