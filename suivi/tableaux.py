@@ -14,11 +14,11 @@ from django.utils.safestring import mark_safe
 
 from contractualisation.enums import TypeIndicateur
 from contractualisation.models import IndicateurHarmonise
+from core.nombres import lire, nombre
 from fiches.extensions import DecisionFiche, ReunionFiche
 from fiches.models import Fiche, IndicateurQuantitatif
 
 from .enums import StatutDecision, StatutReunion
-from .formats import nombre
 from .models import Decision, PointFiche, Releve, ValeurIndicateur
 from .services import numeros_des_reunions
 
@@ -270,13 +270,6 @@ class LignePmi:
         return self.indicateur.type == TypeIndicateur.RATIO
 
 
-def _decimal(texte):
-    try:
-        return Decimal(str(texte).replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (ArithmeticError, ValueError):
-        return None
-
-
 def tableau_pmi(contrat):
     """Les 19 lignes de l'Annexe 2.3 : année n-1, cibles et niveau atteint par année du cycle ; les parts
     sont calculées à partir des lignes de nombres (trois requêtes)."""
@@ -293,7 +286,7 @@ def tableau_pmi(contrat):
     cibles = {}
     for i in IndicateurQuantitatif.objects.filter(fiche__contrat=contrat, indicateur_harmonise__in=indicateurs):
         for annee, texte in (i.cibles or {}).items():
-            valeur = _decimal(texte)
+            valeur = lire(texte)
             if valeur is not None:
                 cibles.setdefault((i.indicateur_harmonise_id, int(annee)), valeur)
         if i.valeur_reference is not None and i.annee_reference == annee_reference:
@@ -432,7 +425,7 @@ def series_indicateurs(contrat, indicateurs):
     for i in indicateurs:
         cle = ("h", i.indicateur_harmonise_id) if i.indicateur_harmonise_id else ("f", i.pk)
         cibles = i.cibles or {}
-        points = [(a, _decimal(cibles[str(a)]) if str(a) in cibles else None, realise(cle, a)) for a in annees]
+        points = [(a, lire(cibles[str(a)]) if str(a) in cibles else None, realise(cle, a)) for a in annees]
         maximum = max([v for _, c, r in points for v in (c, r) if v is not None], default=Decimal(0))
         series.append(Serie(i, points, maximum))
     return series
