@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils.formats import localize
+from core import nombres
 
 from .models import Avenant, Contrat, Financement, ObjectifContrat, Signataire, SourceFinancement
 
@@ -22,11 +22,16 @@ class Evenement:
     changements: list = field(default_factory=list)
 
 
-def afficher(valeur):
+MONTANTS = {"montant", "engage", "depense"}
+
+
+def afficher(valeur, champ="montant"):
+    """La valeur d'un champ dans l'historique, écrite comme sur les pages (core/nombres.py) : un montant en
+    euros, un autre nombre (valeur de référence d'un indicateur) sans unité."""
     if valeur is None or valeur == "":
         return "—"
     if isinstance(valeur, Decimal):
-        return f"{localize(valeur)} €"
+        return nombres.euros(valeur) if champ in MONTANTS else nombres.nombre(valeur)
     if isinstance(valeur, date):
         return valeur.strftime("%d/%m/%Y")
     return str(valeur)
@@ -44,7 +49,7 @@ def changements(modele, precedent, courant):
             if f.choices:
                 choix = dict(f.flatchoices)
                 avant, apres = choix.get(avant, avant), choix.get(apres, apres)
-            lignes.append((str(f.verbose_name).capitalize(), afficher(avant), afficher(apres)))
+            lignes.append((str(f.verbose_name).capitalize(), afficher(avant, f.name), afficher(apres, f.name)))
     return lignes
 
 

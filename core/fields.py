@@ -1,9 +1,8 @@
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 
-ESPACES = re.compile(r"[\s\u00a0\u202f€]")
+from core import nombres
 
 
 class NombreField(forms.DecimalField):
@@ -25,13 +24,12 @@ class NombreField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = ESPACES.sub("", value).replace(",", ".")
-            if value == "":
+            if not nombres.ESPACES_ET_EUROS.sub("", value):
                 return None
-            try:
-                Decimal(value)
-            except InvalidOperation:
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            lu = nombres.lire(value)
+            if lu is None:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = lu
         return super().to_python(value)
 
 
@@ -46,5 +44,5 @@ class MontantField(NombreField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):
-            return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+            return nombres.pour_saisie(value)
         return value

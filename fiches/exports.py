@@ -10,12 +10,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from core.templatetags.ce import euros
-
-
-def nombre(valeur):
-    """320.00 → « 320 » ; 12.50 → « 12,5 »."""
-    return f"{valeur.normalize():f}".replace(".", ",")
+from core.nombres import euros, nombre
 
 
 def nom_fichier(fiche):
@@ -164,7 +159,7 @@ def lignes_docx(fiche, montants):
             if i.valeur_reference is not None
             else ""
         )
-        + (" — cibles : " + ", ".join(f"{a} : {v}" for a, v in sorted(i.cibles.items())) if i.cibles else "")
+        + (" — cibles : " + ", ".join(f"{a} : {nombre(v)}" for a, v in sorted(i.cibles.items())) if i.cibles else "")
         + (f" — source : {i.source_donnees}" if i.source_donnees else "")
         for i in fiche.indicateurs_quantitatifs.all()
     )

@@ -23,6 +23,7 @@ class ReunionFiche:
     axes_amelioration: str
     decisions: list[DecisionFiche] = field(default_factory=list)
     url: str = ""
+    reunion_id: int | None = None  # une réunion qui couvre plusieurs fiches apparaît dans chacune : la compter une fois
 
 
 FOURNISSEURS_REUNIONS = []

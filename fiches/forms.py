@@ -6,7 +6,8 @@ from dsfr.forms import DsfrBaseForm
 
 from contractualisation.forms import DateInput
 from contractualisation.models import IndicateurHarmonise, SourceFinancement
-from core.fields import MontantField
+from core import nombres
+from core.fields import MontantField, NombreField
 from core.forms import VersionMixin
 from core.limites import COMMENTAIRE, COURT, LONG, LimitesMixin
 from core.models import Institution, Utilisateur
@@ -164,14 +165,12 @@ class IndicateurQuantitatifForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
         self.annees = annees
         self.fields["indicateur_harmonise"].queryset = harmonises
         self.fields["libelle"].required = False
+        # Nombres tapés à la française (« 4 800 », « 12,5 ») : la même lecture que partout (core/nombres.py).
+        self.fields["valeur_reference"] = NombreField(label="Valeur de référence", localize=True)
         for annee in annees:
-            self.fields[f"cible_{annee}"] = forms.DecimalField(
+            self.fields[f"cible_{annee}"] = NombreField(
                 label=f"Cible {annee}",
-                required=False,
-                max_digits=14,
-                decimal_places=2,
-                initial=self.instance.cibles.get(str(annee)) if self.instance.pk else None,
-                error_messages={"invalid": "Saisissez un nombre, par exemple 120 ou 12,5."},
+                initial=nombres.lire(self.instance.cibles.get(str(annee))) if self.instance.pk else None,
                 localize=True,
             )
 

@@ -52,7 +52,9 @@ def changements(modele, precedent, courant):
             avant, apres = choix.get(avant, avant), choix.get(apres, apres)
         if isinstance(avant, bool) or isinstance(apres, bool):
             avant, apres = ("Oui" if avant else "Non"), ("Oui" if apres else "Non")
-        lignes.append(Changement(str(f.verbose_name).capitalize(), afficher(avant), afficher(apres), restaurer))
+        lignes.append(
+            Changement(str(f.verbose_name).capitalize(), afficher(avant, f.name), afficher(apres, f.name), restaurer)
+        )
     return lignes
 
 

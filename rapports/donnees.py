@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from contractualisation.services import tableau_financement
 from fiches.models import Fiche
+from suivi.tableaux import cible
 
 from . import suivi_donnees
 from .models import RapportExecution
@@ -155,11 +156,17 @@ class DonneesRapport:
 
     @property
     def nombre_reunions(self):
-        return sum(len(f.reunions) for o in self.objectifs for f in o.fiches)
+        return nombre_de_reunions(f.reunions for o in self.objectifs for f in o.fiches)
 
     @property
     def nombre_decisions(self):
         return sum(len(f.decisions) for o in self.objectifs for f in o.fiches)
+
+
+def nombre_de_reunions(reunions_par_fiche):
+    """Les réunions tenues, chacune comptée une fois même si elle a couvert plusieurs fiches (elle figure dans
+    la liste de chacune). `reunions_par_fiche` : des listes de ReunionFiche (fiches/extensions.py)."""
+    return len({r.reunion_id if r.reunion_id is not None else id(r) for liste in reunions_par_fiche for r in liste})
 
 
 def graphique(lignes, largeur=420, marge=200, pas=34):
@@ -242,8 +249,8 @@ def rassembler(contrat, annee, rapport=None):
                 unite=i.unite,
                 reference=i.valeur_reference,
                 annee_reference=i.annee_reference,
-                cible=suivi_donnees.nombre((i.cibles or {}).get(str(annee))),
-                realise=suivi_donnees.nombre(realises.get(i.pk, {}).get(str(annee))),
+                cible=cible(i, annee),
+                realise=realises.get(i.pk, {}).get(annee),
                 harmonise=i.indicateur_harmonise_id is not None,
             )
             for i in fiche.indicateurs_quantitatifs.all()

@@ -23,9 +23,12 @@ from openpyxl.styles import Font
 
 from contractualisation.models import Contrat, Financement, ObjectifContrat, SourceFinancement
 from contractualisation.services import tableau_financement
+from core import nombres
 from fiches.models import Fiche
+from suivi.tableaux import cible
 
 from . import suivi_donnees
+from .donnees import nombre_de_reunions
 from .enums import EtapeRapport, EtatNational
 from .models import MontantExecute, RapportExecution, periode
 
@@ -271,7 +274,6 @@ ENTETES = {
         "Écart",
     ],
 }
-FORMAT_EUROS = '#,##0.00 "€"'
 
 
 def _entete(feuille, colonnes, annee):
@@ -284,10 +286,25 @@ def _entete(feuille, colonnes, annee):
     feuille.append(cellules)
 
 
-def _euros(feuille, valeur):
+def _cellule(feuille, valeur, format_):
+    """Une cellule du mode écriture seule, au format de core/nombres.py ; une valeur absente reste vide (le
+    classeur national se relit en tableau croisé)."""
     c = WriteOnlyCell(feuille, value=valeur)
-    c.number_format = FORMAT_EUROS
+    if valeur is not None:
+        c.number_format = format_
     return c
+
+
+def _euros(feuille, valeur):
+    return _cellule(feuille, valeur, nombres.FORMAT_EUROS)
+
+
+def _nombre(feuille, valeur):
+    return _cellule(feuille, valeur, nombres.format_nombre(valeur))
+
+
+def _date(feuille, valeur):
+    return _cellule(feuille, valeur, nombres.FORMAT_DATE)
 
 
 def _somme(valeurs):
@@ -351,8 +368,7 @@ def _ecrire_paquet(feuilles, contrats, annee, sources, consolide):
         for bloc in tableau.blocs:
             for i, source in enumerate(tableau.sources):
                 cle = (c.pk, bloc.objectif.pk, source.pk)
-                if bloc.totaux_sources[i]:
-                    programme_cycle[cle] = bloc.totaux_sources[i]
+                programme_cycle[cle] = bloc.totaux_sources[i]
                 for ligne in bloc.annees:
                     if ligne.annee == annee and ligne.montants[i] is not None:
                         programme_annee[cle] = ligne.montants[i]
@@ -380,7 +396,7 @@ def _ecrire_paquet(feuilles, contrats, annee, sources, consolide):
         r = rapports.get(c.pk)
         debut, fin = periode(c, annee)
         siennes = fiches_par_contrat[c.pk]
-        nb_reunions = sum(len(reunions.get(f.pk, [])) for f in siennes)
+        nb_reunions = nombre_de_reunions(reunions.get(f.pk, []) for f in siennes)
         nb_decisions = sum(len(x.decisions) for f in siennes for x in reunions.get(f.pk, []))
         prog_total, eng_total, dep_total = [], [], []
         for objectif in sorted(objectifs[c.pk], key=lambda o: o.numero):
@@ -389,7 +405,7 @@ def _ecrire_paquet(feuilles, contrats, annee, sources, consolide):
                 m = executes.get(cle)
                 eng, dep = (m.engage, m.depense) if m else (None, None)
                 cycle_, an = programme_cycle.get(cle), programme_annee.get(cle)
-                if cycle_ is None and eng is None and dep is None:
+                if not cycle_ and eng is None and dep is None:
                     continue
                 prog_total.append(an)
                 eng_total.append(eng)
@@ -418,9 +434,9 @@ def _ecrire_paquet(feuilles, contrats, annee, sources, consolide):
                 nom,
                 c.cycle.libelle,
                 c.get_statut_display(),
-                c.date_signature,
-                debut,
-                fin,
+                _date(f_contrats, c.date_signature),
+                _date(f_contrats, debut),
+                _date(f_contrats, fin),
                 EtatNational(etat).label,
                 r.get_etape_display() if r else "",
                 r.get_avis_odpe_display() if r else "",
@@ -434,8 +450,8 @@ def _ecrire_paquet(feuilles, contrats, annee, sources, consolide):
         )
         for fiche in siennes:
             for i in fiche.indicateurs_quantitatifs.all():
-                cible = suivi_donnees.nombre((i.cibles or {}).get(str(annee)))
-                atteint = suivi_donnees.nombre(realises.get(i.pk, {}).get(str(annee)))
+                cible_ = cible(i, annee)
+                atteint = realises.get(i.pk, {}).get(annee)
                 f_ind.append(
                     [
                         region,
@@ -445,10 +461,10 @@ def _ecrire_paquet(feuilles, contrats, annee, sources, consolide):
                         i.libelle,
                         i.indicateur_harmonise.code if i.indicateur_harmonise else "",
                         i.unite,
-                        i.valeur_reference,
-                        i.annee_reference,
-                        cible,
-                        atteint,
-                        atteint - cible if cible is not None and atteint is not None else None,
+                        _nombre(f_ind, i.valeur_reference),
+                        _cellule(f_ind, i.annee_reference, nombres.FORMAT_ANNEE),
+                        _nombre(f_ind, cible_),
+                        _nombre(f_ind, atteint),
+                        _nombre(f_ind, atteint - cible_ if cible_ is not None and atteint is not None else None),
                     ]
                 )

@@ -14,11 +14,11 @@ from django.utils.safestring import mark_safe
 
 from contractualisation.enums import TypeIndicateur
 from contractualisation.models import IndicateurHarmonise
+from core.nombres import lire, nombre
 from fiches.extensions import DecisionFiche, ReunionFiche
 from fiches.models import Fiche, IndicateurQuantitatif
 
 from .enums import StatutDecision, StatutReunion
-from .formats import nombre
 from .models import Decision, PointFiche, Releve, ValeurIndicateur
 from .services import numeros_des_reunions
 
@@ -166,6 +166,7 @@ def reunions_des_fiches(fiches):
                 axes_amelioration=p.axes_amelioration,
                 decisions=decisions[p.pk],
                 url=reverse("suivi:ordre_du_jour", args=[p.reunion_id]) + f"#point-{p.pk}",
+                reunion_id=p.reunion_id,
             )
         )
     return dict(resultat)
@@ -211,7 +212,7 @@ def tableau_de_bord(contrat, aujourd_hui=None):
             lignes[fiche_id].decisions_en_retard += 1
     for fiche_id in Releve.objects.filter(fiche__contrat=contrat).en_attente().values_list("fiche_id", flat=True):
         lignes[fiche_id].releves_en_attente += 1
-    indicateurs = list(IndicateurQuantitatif.objects.filter(fiche__contrat=contrat))
+    indicateurs = list(IndicateurQuantitatif.objects.filter(fiche__contrat=contrat).select_related("fiche"))
     renseignes_fiche, renseignes_harmonises = set(), set()
     for indicateur_id, harmonise_id in ValeurIndicateur.objects.filter(contrat=contrat, annee=annee).values_list(
         "indicateur_id", "indicateur_harmonise_id"
@@ -269,17 +270,21 @@ class LignePmi:
     def est_ratio(self):
         return self.indicateur.type == TypeIndicateur.RATIO
 
-
-def _decimal(texte):
-    try:
-        return Decimal(str(texte).replace(",", ".").replace("\u202f", "").replace(" ", ""))
-    except (ArithmeticError, ValueError):
-        return None
+    @property
+    def detail_semestres(self):
+        """« 2025 : S1 1 010 · S2 1 085 » pour chaque année dont un semestre est saisi (page et classeur)."""
+        return [
+            f"{annee} : S1 {nombre(s1)} · S2 {nombre(s2)}"
+            for annee, s1, s2 in self.semestres
+            if s1 is not None or s2 is not None
+        ]
 
 
 def tableau_pmi(contrat):
     """Les 19 lignes de l'Annexe 2.3 : année n-1, cibles et niveau atteint par année du cycle ; les parts
-    sont calculées à partir des lignes de nombres (trois requêtes)."""
+    sont calculées à partir des lignes de nombres (trois requêtes). La page du tableau de bord PMI et son
+    classeur Excel (rapports/exports/tableau_bord.py) lisent tous deux ce tableau : ils ne peuvent pas se
+    contredire."""
     annees = contrat.cycle.annees
     annee_reference = annees[0] - 1
     indicateurs = list(
@@ -293,19 +298,15 @@ def tableau_pmi(contrat):
     cibles = {}
     for i in IndicateurQuantitatif.objects.filter(fiche__contrat=contrat, indicateur_harmonise__in=indicateurs):
         for annee, texte in (i.cibles or {}).items():
-            valeur = _decimal(texte)
+            valeur = lire(texte)
             if valeur is not None:
                 cibles.setdefault((i.indicateur_harmonise_id, int(annee)), valeur)
-        if i.valeur_reference is not None and i.annee_reference == annee_reference:
+        # La valeur de référence de la fiche est l'état des lieux de l'année n-1, sauf si elle en dit une autre.
+        if i.valeur_reference is not None and i.annee_reference in (None, annee_reference):
             cibles.setdefault((i.indicateur_harmonise_id, annee_reference), i.valeur_reference)
 
     def valeur_annee(indicateur_id, annee):
-        if (indicateur_id, annee, 0) in valeurs:
-            return valeurs[(indicateur_id, annee, 0)]
-        s1, s2 = valeurs.get((indicateur_id, annee, 1)), valeurs.get((indicateur_id, annee, 2))
-        if s1 is not None and s2 is not None:
-            return s1 + s2
-        return None
+        return valeur_de_l_annee(valeurs, (indicateur_id, annee))
 
     def reference(indicateur_id):
         v = valeur_annee(indicateur_id, annee_reference)
@@ -407,32 +408,62 @@ class Serie:
 
 
 def series_indicateurs(contrat, indicateurs):
-    """Cible et valeur atteinte par année du cycle pour chaque indicateur de fiche (une requête). Un
-    indicateur rattaché à un indicateur harmonisé lit la valeur saisie au niveau du contrat."""
+    """Cible et valeur atteinte par année du cycle pour chaque indicateur de fiche (une requête)."""
     annees = contrat.cycle.annees
-    harmonises = [i.indicateur_harmonise_id for i in indicateurs if i.indicateur_harmonise_id]
-    annuelles, semestres = {}, defaultdict(dict)
-    for v in ValeurIndicateur.objects.filter(
-        Q(indicateur__in=indicateurs) | Q(contrat=contrat, indicateur_harmonise_id__in=harmonises),
-        annee__in=annees,
-    ):
-        cle = ("f", v.indicateur_id) if v.indicateur_id else ("h", v.indicateur_harmonise_id)
-        if v.semestre == 0:
-            annuelles[(cle, v.annee)] = v.valeur
-        else:
-            semestres[(cle, v.annee)][v.semestre] = v.valeur
-
-    def realise(cle, annee):
-        if (cle, annee) in annuelles:
-            return annuelles[(cle, annee)]
-        s = semestres.get((cle, annee), {})
-        return s[1] + s[2] if len(s) == 2 else None
-
+    atteintes = valeurs_atteintes(indicateurs)
     series = []
     for i in indicateurs:
-        cle = ("h", i.indicateur_harmonise_id) if i.indicateur_harmonise_id else ("f", i.pk)
-        cibles = i.cibles or {}
-        points = [(a, _decimal(cibles[str(a)]) if str(a) in cibles else None, realise(cle, a)) for a in annees]
+        points = [(a, cible(i, a), atteintes.get(i.pk, {}).get(a)) for a in annees]
         maximum = max([v for _, c, r in points for v in (c, r) if v is not None], default=Decimal(0))
         series.append(Serie(i, points, maximum))
     return series
+
+
+# --- La valeur d'une année, pour toutes les pages et tous les exports ----------------------------------------
+
+
+def valeur_de_l_annee(valeurs, cle):
+    """`valeurs` : {(*cle, semestre): valeur}. La valeur de l'année entière (semestre 0) si elle est saisie,
+    sinon la somme des deux semestres quand les deux le sont ; None autrement (« — »)."""
+    if (*cle, 0) in valeurs:
+        return valeurs[(*cle, 0)]
+    s1, s2 = valeurs.get((*cle, 1)), valeurs.get((*cle, 2))
+    return s1 + s2 if s1 is not None and s2 is not None else None
+
+
+def cible(indicateur, annee):
+    """La cible saisie sur la fiche pour cette année (texte tapé à la française), en Decimal ou None."""
+    return lire((indicateur.cibles or {}).get(str(annee)))
+
+
+def valeurs_atteintes(indicateurs):
+    """{indicateur.pk: {annee: Decimal}} pour des indicateurs de fiche, d'un ou de plusieurs contrats (une
+    requête). Un indicateur rattaché à un indicateur harmonisé lit la valeur saisie une fois pour son contrat
+    (celle du tableau de bord PMI) ; l'année vaut la valeur annuelle ou la somme des deux semestres, comme au
+    tableau de bord PMI. Les indicateurs doivent avoir leur fiche chargée (`select_related` ou préchargement)."""
+    indicateurs = list(indicateurs)
+    harmonises = {(i.fiche.contrat_id, i.indicateur_harmonise_id) for i in indicateurs if i.indicateur_harmonise_id}
+    filtre = Q(indicateur__in=[i for i in indicateurs if not i.indicateur_harmonise_id])
+    if harmonises:
+        filtre |= Q(
+            contrat_id__in={c for c, _ in harmonises},
+            indicateur_harmonise_id__in={h for _, h in harmonises},
+            indicateur__isnull=True,
+        )
+    if not indicateurs:
+        return {}
+    valeurs, annees = {}, defaultdict(set)
+    for v in ValeurIndicateur.objects.filter(filtre).values(
+        "contrat_id", "indicateur_id", "indicateur_harmonise_id", "annee", "semestre", "valeur"
+    ):
+        cle = ("f", v["indicateur_id"]) if v["indicateur_id"] else ("h", v["contrat_id"], v["indicateur_harmonise_id"])
+        valeurs[(cle, v["annee"], v["semestre"])] = v["valeur"]
+        annees[cle].add(v["annee"])
+    resultat = {}
+    for i in indicateurs:
+        cle = ("h", i.fiche.contrat_id, i.indicateur_harmonise_id) if i.indicateur_harmonise_id else ("f", i.pk)
+        par_annee = {a: valeur_de_l_annee(valeurs, (cle, a)) for a in sorted(annees[cle])}
+        par_annee = {a: v for a, v in par_annee.items() if v is not None}
+        if par_annee:
+            resultat[i.pk] = par_annee
+    return resultat

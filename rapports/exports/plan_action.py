@@ -17,14 +17,17 @@ from .classeur import (
     BORDURE,
     CENTRE,
     ENTETE,
-    FORMAT_EUROS,
     GRAS,
     RECAP,
     SECTION,
     TITRE,
+    ajuster_hauteurs,
     ecrire_ligne,
     en_octets,
+    euros,
     largeurs,
+    numero,
+    pour_l_impression,
 )
 
 ZERO = Decimal("0")
@@ -146,15 +149,15 @@ def classeur_plan_action(contrat):
         for lp in lignes:
             valeurs = [
                 lp.objectif.mesure,
-                lp.objectif.numero,
+                numero(lp.objectif.numero),
                 lp.objectif.titre,
                 lp.actions,
                 lp.partenaires,
                 lp.source_etat,
             ]
             for annee in plan.annees:
-                valeurs.extend(lp.par_annee[annee])
-            ecrire_ligne(feuille, ligne, valeurs, format_=FORMAT_EUROS)
+                valeurs.extend(euros(m) for m in lp.par_annee[annee])
+            ecrire_ligne(feuille, ligne, valeurs)
             ligne += 1
 
     for annee in plan.annees:
@@ -169,17 +172,16 @@ def classeur_plan_action(contrat):
         ligne += 1
         total_etat = total_cd = ZERO
         for source, etat, cd in plan.recapitulatif[annee]:
-            ecrire_ligne(feuille, ligne, [source.libelle, etat, cd], fond=RECAP, format_=FORMAT_EUROS)
+            ecrire_ligne(feuille, ligne, [source.libelle, euros(etat), euros(cd)], fond=RECAP)
             total_etat, total_cd = total_etat + etat, total_cd + cd
             ligne += 1
-        ecrire_ligne(feuille, ligne, ["Total", total_etat, total_cd], police=GRAS, fond=RECAP, format_=FORMAT_EUROS)
+        ecrire_ligne(feuille, ligne, ["Total", euros(total_etat), euros(total_cd)], police=GRAS, fond=RECAP)
         ligne += 1
 
-    largeurs(feuille, [28, 10, 48, 48, 28, 16] + [15] * (len(COLONNES_ANNEE) * len(plan.annees)))
+    largeurs(feuille, [28, 16, 48, 48, 28, 16] + [15] * (len(COLONNES_ANNEE) * len(plan.annees)))
     feuille.freeze_panes = "D6"
-    feuille.print_title_rows = "4:5"
-    feuille.page_setup.orientation = "landscape"
-    feuille.page_setup.fitToWidth = 1
+    pour_l_impression(feuille, titres="4:5")
     for colonne in range(1, largeur_totale + 1):
         feuille.cell(row=4, column=colonne).border = BORDURE
+    ajuster_hauteurs(feuille, premiere=4)
     return en_octets(classeur)

@@ -2,11 +2,22 @@
 
 from openpyxl import Workbook
 
-from .classeur import ENTETE, FORMAT_EUROS, FORMAT_NOMBRE, GRAS, SECTION, TITRE, ecrire_ligne, en_octets, largeurs
-
-
-def _texte(valeur):
-    return "—" if valeur is None else valeur
+from .classeur import (
+    ENTETE,
+    GRAS,
+    SECTION,
+    TITRE,
+    ajuster_hauteurs,
+    annee,
+    date,
+    ecrire_ligne,
+    en_octets,
+    euros,
+    largeurs,
+    nombre,
+    numero,
+    pour_l_impression,
+)
 
 
 def classeur_rapport(d):
@@ -20,9 +31,9 @@ def classeur_rapport(d):
         ("Période couverte", f"du {d.debut:%d/%m/%Y} au {d.fin:%d/%m/%Y}"),
         ("Étape", d.rapport.get_etape_display() if d.rapport.pk else "Non commencé"),
         ("Avis de l'ODPE", d.rapport.get_avis_odpe_display() or "—"),
-        ("Fiches actions", d.nombre_fiches),
-        ("Réunions d'état d'avancement sur la période", d.nombre_reunions),
-        ("Décisions prises", d.nombre_decisions),
+        ("Fiches actions", nombre(d.nombre_fiches)),
+        ("Réunions d'état d'avancement sur la période", nombre(d.nombre_reunions)),
+        ("Décisions prises", nombre(d.nombre_decisions)),
         ("Synthèse globale", d.rapport.synthese_globale),
         ("Perspectives", d.rapport.perspectives),
     ]
@@ -48,44 +59,48 @@ def classeur_rapport(d):
                 f,
                 n,
                 [
-                    bloc.objectif.numero,
+                    numero(bloc.objectif.numero),
                     bloc.objectif.titre,
                     ligne.source.libelle,
-                    ligne.programme,
-                    ligne.engage,
-                    ligne.depense,
+                    euros(ligne.programme),
+                    euros(ligne.engage),
+                    euros(ligne.depense),
                 ],
-                format_=FORMAT_EUROS,
             )
             n += 1
         ecrire_ligne(
             f,
             n,
             [
-                bloc.objectif.numero,
+                numero(bloc.objectif.numero),
                 f"Total objectif n° {bloc.objectif.numero}",
                 "",
-                bloc.programme,
-                bloc.engage,
-                bloc.depense,
+                euros(bloc.programme),
+                euros(bloc.engage),
+                euros(bloc.depense),
             ],
             police=GRAS,
             fond=SECTION,
-            format_=FORMAT_EUROS,
         )
         n += 1
     for t in d.bilan.totaux:
         ecrire_ligne(
-            f, n, ["", "Total du contrat", t.source.libelle, t.programme, t.engage, t.depense], format_=FORMAT_EUROS
+            f, n, ["", "Total du contrat", t.source.libelle, euros(t.programme), euros(t.engage), euros(t.depense)]
         )
         n += 1
     ecrire_ligne(
         f,
         n,
-        ["", "Total du contrat", "Toutes sources", d.bilan.programme, d.bilan.engage, d.bilan.depense],
+        [
+            "",
+            "Total du contrat",
+            "Toutes sources",
+            euros(d.bilan.programme),
+            euros(d.bilan.engage),
+            euros(d.bilan.depense),
+        ],
         police=GRAS,
         fond=SECTION,
-        format_=FORMAT_EUROS,
     )
     largeurs(f, [11, 70, 24, 18, 18, 18])
     f.freeze_panes = "A2"
@@ -115,17 +130,16 @@ def classeur_rapport(d):
                 f,
                 n,
                 [
-                    o.objectif.numero,
+                    numero(o.objectif.numero),
                     f"{fiche.numero_complet} {fiche.titre}",
                     i.libelle,
                     i.unite,
-                    _texte(i.reference),
-                    i.annee_reference or "—",
-                    _texte(i.cible),
-                    _texte(i.realise),
-                    _texte(i.ecart),
+                    nombre(i.reference),
+                    annee(i.annee_reference),
+                    nombre(i.cible),
+                    nombre(i.realise),
+                    nombre(i.ecart),
                 ],
-                format_=FORMAT_NOMBRE,
             )
             n += 1
     largeurs(f, [11, 40, 50, 12, 16, 12, 14, 14, 12])
@@ -156,23 +170,24 @@ def classeur_rapport(d):
                     f,
                     n,
                     [
-                        o.objectif.numero,
+                        numero(o.objectif.numero),
                         f"{fr.fiche.numero_complet} {fr.fiche.titre}",
                         f"Réunion d'état d'avancement n° {r.numero}",
-                        r.date,
+                        date(r.date),
                         r.elements_positifs,
                         r.axes_amelioration,
                         decisions,
                     ],
                 )
-                f.cell(row=n, column=4).number_format = "DD/MM/YYYY"
                 n += 1
     largeurs(f, [11, 36, 26, 12, 50, 50, 50])
 
     f = classeur.create_sheet("Chemin du rapport")
     ecrire_ligne(f, 1, ["Étape", "Date de l'acte", "Enregistrée par", "Commentaire"], police=GRAS, fond=ENTETE)
     for n, e in enumerate(d.etapes, start=2):
-        ecrire_ligne(f, n, [e.get_etape_display(), e.date, str(e.auteur or "—"), e.commentaire])
-        f.cell(row=n, column=2).number_format = "DD/MM/YYYY"
+        ecrire_ligne(f, n, [e.get_etape_display(), date(e.date), str(e.auteur or "—"), e.commentaire])
     largeurs(f, [36, 14, 36, 60])
+    for feuille in classeur.worksheets:
+        ajuster_hauteurs(feuille)
+        pour_l_impression(feuille, titres=None if feuille.title == "Synthèse" else "1:1")
     return en_octets(classeur)

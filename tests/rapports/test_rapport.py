@@ -100,7 +100,7 @@ def test_la_page_du_rapport_reprend_ce_qui_est_saisi(client, contrat, fiche, act
     with django_assert_max_num_queries(25):
         page = client.get(reverse("rapports:rapport", args=[contrat.slug, 2025])).content.decode()
     assert "Entretiens prénataux précoces réalisés" in page
-    assert "1200" in page and "850" in page
+    assert "1\u202f200" in page and "850" in page  # milliers séparés, comme les montants (issue 12)
     assert "Projet préparé par le Département" in page
     assert "Rédiger la synthèse" not in page  # un lecteur ne rédige pas
 
