@@ -28,6 +28,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from .nombres import nombre
+
 LONG = 20_000
 MOYEN = 10_000
 COMMENTAIRE = 5_000
@@ -37,11 +39,6 @@ MESSAGE_NUL = (
     "Le texte contient un caractère invalide (NUL), invisible, venu en général d'un copier-coller depuis un autre "
     "logiciel ; il apparaît ci-dessous sous la forme « \ufffd » : supprimez-le, puis enregistrez à nouveau."
 )
-
-
-def nombre(n):
-    """5214 → « 5 214 » (espace fine insécable, comme les montants des pages)."""
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def longueur(texte):
