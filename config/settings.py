@@ -284,3 +284,9 @@ if PRODUCTION:
 # Pratiques inspirantes : envois du formulaire public par adresse IP (django-ratelimit), taille d'une pièce jointe.
 PRATIQUES_LIMITE_ENVOIS = env("PRATIQUES_LIMITE_ENVOIS", "40/h")
 PRATIQUES_TAILLE_MAX_PIECE = int(env("PRATIQUES_TAILLE_MAX_PIECE_MO", "5")) * 1024 * 1024
+
+# --- Concurrence optimiste (core/concurrence.py) ----------------------------------------------------------------
+# SQLite n'a pas de SELECT … FOR UPDATE : chaque transaction y prend le verrou d'écriture dès son début, pour que
+# deux enregistrements du même formulaire passent l'un après l'autre, le second relisant la version du premier.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
