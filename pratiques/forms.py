@@ -211,7 +211,10 @@ class FiltresForm(DsfrBaseForm):
         return pratiques
 
 
-class TransitionForm(DsfrBaseForm):
+class TransitionForm(DsfrBaseForm, VersionMixin):
+    """La version est le statut lu à l'ouverture de la page : si un autre membre l'a changé entre-temps, la
+    décision n'est pas appliquée au nouveau statut sans que la personne l'ait vu."""
+
     vers = forms.ChoiceField(label="Nouveau statut", error_messages={"required": "Choisissez le nouveau statut."})
     motif = forms.CharField(
         label="Motif ou message au déclarant",
@@ -228,25 +231,19 @@ class TransitionForm(DsfrBaseForm):
         help_text="Obligatoire pour une décision (retenue ou non retenue).",
     )
 
-    statut_lu = forms.CharField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, *args, pratique, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, instance_version=pratique.statut, historiques=[pratique.transitions.all()], **kwargs)
         self.pratique = pratique
-        self.fields["statut_lu"].initial = pratique.statut
         possibles = TRANSITIONS_COMITE.get(pratique.statut, [])
         choix = [(s.value, s.label) for s in possibles]
         self.fields["vers"].choices = [("", "Choisir le nouveau statut"), *choix] if choix else []
 
-    def clean(self):
-        cleaned = super().clean()
-        lu = cleaned.get("statut_lu")
-        if lu and lu != self.pratique.statut:
-            raise ValidationError(
-                f"Un autre membre a fait passer la pratique au statut « {self.pratique.get_statut_display()} » "
-                "depuis que vous avez ouvert la page : vérifiez avant de recommencer."
-            )
-        return cleaned
+    @property
+    def message_conflit(self):
+        return (
+            f"Un autre membre a fait passer la pratique au statut « {self.pratique.get_statut_display()} » "
+            "depuis que vous avez ouvert la page."
+        )
 
 
 class AvisForm(DsfrBaseForm):
@@ -256,7 +253,9 @@ class AvisForm(DsfrBaseForm):
     )
 
 
-class AccordForm(DsfrBaseForm):
+class AccordForm(DsfrBaseForm, VersionMixin):
+    message_conflit = "Le Département a déjà répondu à cette demande d'accord depuis que vous avez ouvert la page."
+
     reponse = forms.ChoiceField(
         label="Réponse du Département",
         choices=[("accorde", "Le Département donne son accord"), ("refuse", "Le Département refuse")],
@@ -274,17 +273,18 @@ class SeanceForm(DsfrBaseForm, forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class ModaliteForm(DsfrBaseForm, forms.ModelForm):
+class ModaliteForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
+    message_conflit = (
+        "Cette valeur de la liste a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
+    )
+
     class Meta:
         model = Modalite
         fields = ["liste", "libelle", "ordre", "active"]
 
 
 class FicheDispositifForm(DsfrBaseForm, VersionMixin, forms.ModelForm):
-    message_conflit = (
-        "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page. Vos saisies sont "
-        "conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
-    )
+    message_conflit = "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
 
     thematique = ChampModalite(Liste.THEMATIQUE)
     public = ChampModalite(Liste.PUBLIC)
