@@ -224,6 +224,10 @@ def afficher(champ, valeur):
         return formats.date_format(timezone.localtime(valeur) if timezone.is_aware(valeur) else valeur, "d/m/Y H:i")
     if isinstance(valeur, date):
         return formats.date_format(valeur, "d/m/Y")
+    if isinstance(valeur, Decimal) and type(champ).prepare_value is not forms.Field.prepare_value:
+        return str(champ.prepare_value(valeur))  # le format du champ (montants : « 12 345,50 »)
+    if isinstance(valeur, Decimal):
+        valeur = valeur.quantize(Decimal(1)) if valeur == valeur.to_integral_value() else valeur.normalize()
     if isinstance(valeur, Decimal | int | float) and not isinstance(valeur, bool):
         return formats.number_format(valeur, use_l10n=True, force_grouping=True)
     if isinstance(valeur, list | tuple):
