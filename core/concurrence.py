@@ -132,8 +132,8 @@ class Modification:
     quand: datetime | None
 
 
-def _modification(enregistrement):
-    qui = next((getattr(enregistrement, a) for a in AUTEURS if getattr(enregistrement, a, None) is not None), None)
+def _modification(enregistrement, auteurs=AUTEURS):
+    qui = next((getattr(enregistrement, a) for a in auteurs if getattr(enregistrement, a, None) is not None), None)
     quand = next((getattr(enregistrement, d) for d in DATES if getattr(enregistrement, d, None) is not None), None)
     return Modification(qui, quand)
 
@@ -149,16 +149,19 @@ def _dernier_changement(historique, champs):
     if not noms:
         return historique.first()
     enregistrements = list(historique[:50])
+    if not enregistrements:
+        return None
     for recent, precedent in zip(enregistrements, [*enregistrements[1:], None], strict=True):
         if precedent is None or any(getattr(recent, n) != getattr(precedent, n) for n in noms):
             return recent
-    return enregistrements[0] if enregistrements else None
+    return enregistrements[0]
 
 
 def derniere_modification(objet, champs=(), historiques=()):
     """Qui a enregistré en dernier, et quand. D'abord l'historique de `objet` (le dernier enregistrement qui a
-    changé l'un des `champs`), puis les `historiques` donnés (les lignes d'un tableau, un journal) : le plus
-    récent l'emporte. Sans historique, les champs de l'objet (`modifie_par`, `modifie_le`…)."""
+    changé l'un des `champs`), puis les `historiques` donnés (les lignes d'un tableau, un journal : auteur et date
+    de chaque ligne) : le plus récent l'emporte. Sans historique, les champs de l'objet (`modifie_par`,
+    `modifie_le`…), et « qui » reste inconnu s'il n'a pas de `modifie_par`."""
     candidats = []
     if objet is not None and objet.pk is not None and hasattr(type(objet), "history"):
         enregistrement = _dernier_changement(objet.history.all(), champs)
@@ -175,7 +178,8 @@ def derniere_modification(objet, champs=(), historiques=()):
     if candidats:
         return max(candidats, key=lambda c: c.quand)
     if objet is not None:
-        return _modification(objet)
+        # Sur l'objet lui-même, seul `modifie_par` dit qui a enregistré (son auteur est celui qui l'a créé).
+        return _modification(objet, auteurs=("modifie_par", "saisi_par"))
     return Modification(None, None)
 
 

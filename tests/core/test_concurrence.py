@@ -769,3 +769,19 @@ def test_deux_ajouts_simultanes_du_meme_avenant(acteurs):
     reponse = bob.post(url, {**donnees, "objet": "Autre objet"})
     assert reponse.status_code == 200 and "Un avenant n° 1 existe déjà" in reponse.content.decode()
     assert list(contrat.avenants.values_list("objet", flat=True)) == ["Hausse des crédits"]
+
+
+def test_sans_historique_le_refus_donne_la_date_de_la_version_actuelle(acteurs):
+    """Une ressource de l'espace partagé n'a pas d'historique : « quand » est sa date de modification."""
+    ressource = ressource_du_13(acteurs)
+    url = reverse("espace_partage:modifier", args=[ressource.pk])
+    alice, bob = connecte(acteurs["contributeur_cd13"]), connecte(acteurs["referent_cd13"])
+    ouvert_par_alice, ouvert_par_bob = (
+        formulaire(alice.get(url).content.decode(), ""),
+        formulaire(bob.get(url).content.decode(), ""),
+    )
+    assert alice.envoyer(url, remplacer(ouvert_par_alice, "titre", "Titre d'Alice")).status_code == 302
+    reponse = bob.envoyer(url, remplacer(ouvert_par_bob, "titre", "Titre de Bob"))
+    assert reponse.status_code == 409
+    modifiee = timezone.localtime(Ressource.objects.get(pk=ressource.pk).modifie_le)
+    assert f"Dernier enregistrement, le {modifiee:%d/%m/%Y à %H:%M:%S}." in reponse.content.decode()
