@@ -295,3 +295,9 @@ CELERY_BEAT_SCHEDULE["fichiers-reprendre-analyses"] = {
 # Saisie (helper « saisie ») : le lien secret de reprise d'une déclaration de pratique expire après ce nombre de
 # jours ; le déclarant en redemande un par e-mail (pratiques:nouveau_lien).
 PRATIQUES_DUREE_LIEN_REPRISE_JOURS = int(env("PRATIQUES_DUREE_LIEN_REPRISE_JOURS", "30"))
+
+# --- Concurrence optimiste (core/concurrence.py) ----------------------------------------------------------------
+# SQLite n'a pas de SELECT … FOR UPDATE : chaque transaction y prend le verrou d'écriture dès son début, pour que
+# deux enregistrements du même formulaire passent l'un après l'autre, le second relisant la version du premier.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"

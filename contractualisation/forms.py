@@ -8,7 +8,7 @@ from core.limites import LimitesMixin
 from core.models import Region
 
 from .enums import StatutContrat
-from .models import Avenant, Contrat, Signataire
+from .models import Avenant, Contrat, Financement, ObjectifContrat, Signataire
 
 
 class DateInput(forms.DateInput):
@@ -32,7 +32,24 @@ def version_de(contrat):
     return contrat.modifie_le.isoformat()
 
 
+def historiques_de(contrat):
+    """Les lignes qui changent la version du contrat : qui a enregistré en dernier, et quand (écran de conflit)."""
+    return [m.history.filter(contrat_id=contrat.pk) for m in (Financement, Signataire, ObjectifContrat, Avenant)]
+
+
+MESSAGE_CONFLIT = "Ce contrat a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page."
+
+
+class VersionContratForm(VersionMixin):
+    """La version du contrat, à côté d'un jeu de formulaires (signataires)."""
+
+    prefix = "contrat"
+    message_conflit = MESSAGE_CONFLIT
+
+
 class ContratForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
+    message_conflit = MESSAGE_CONFLIT
+
     class Meta:
         model = Contrat
         fields = [
@@ -59,6 +76,7 @@ class ContratForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
 
 
 class ObjectifsForm(DsfrBaseForm, VersionMixin):
+    message_conflit = MESSAGE_CONFLIT
     objectifs = forms.ModelMultipleChoiceField(
         label="Objectifs retenus",
         queryset=None,
@@ -106,6 +124,10 @@ SignataireFormSet = forms.inlineformset_factory(
 
 class FinancementsForm(DsfrBaseForm, VersionMixin):
     """Une case par objectif retenu, année du cycle et source de financement."""
+
+    message_conflit = (
+        "Ce tableau de financement a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page."
+    )
 
     def __init__(self, *args, contrat, objectifs, sources, financements, externes=None, **kwargs):
         """`externes` : {objectif_id: {(annee, source_id): montant}} des objectifs financés par leurs fiches

@@ -1,6 +1,7 @@
 """Écrans de l'administration nationale pour tenir les référentiels : cycles, engagements, objectifs,
 sources de financement, types d'institution, indicateurs harmonisés."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django import forms
@@ -10,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from dsfr.forms import DsfrBaseForm
 
+from core import concurrence
+from core.forms import VersionMixin
 from core.models import TypeInstitution
 from core.permissions import exiger
 
@@ -101,9 +104,10 @@ def formulaire(referentiel):
     widgets = {}
     if "sources" in referentiel.champs:
         widgets["sources"] = forms.CheckboxSelectMultiple
+    message = "Cet élément du référentiel a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page."
     return forms.modelform_factory(
         referentiel.modele,
-        form=type("Form", (DsfrBaseForm, forms.ModelForm), {}),
+        form=type("Form", (DsfrBaseForm, VersionMixin, forms.ModelForm), {"message_conflit": message}),
         fields=referentiel.champs,
         widgets=widgets,
     )
@@ -143,13 +147,20 @@ def liste(request, cle):
 def editer(request, cle, pk=None):
     referentiel = referentiel_ou_404(cle)
     instance = get_object_or_404(referentiel.modele, pk=pk) if pk else None
-    form = formulaire(referentiel)(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        objet = form.save()
-        messages.success(request, f"« {objet} » a été enregistré.")
-        return redirect("contractualisation:referentiel", cle=cle)
+    # Les référentiels n'ont pas de date de modification : leur version est l'empreinte des champs modifiables.
+    with concurrence.verrou(request, instance) if instance else nullcontext():
+        form = formulaire(referentiel)(
+            request.POST or None,
+            instance=instance,
+            instance_version=concurrence.empreinte_instance(instance, referentiel.champs),
+        )
+        if request.method == "POST" and form.is_valid():
+            objet = form.save()
+            messages.success(request, f"« {objet} » a été enregistré.")
+            return redirect("contractualisation:referentiel", cle=cle)
     return render(
         request,
         "contractualisation/referentiels/form.html",
         {"referentiel": referentiel, "form": form, "instance": instance, "fil": fil()},
+        status=concurrence.statut(form),
     )

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+
+from core import concurrence
 
 from . import services
 from .extensions import financements_externes, liens_contrat
@@ -16,6 +17,8 @@ from .forms import (
     FinancementsForm,
     ObjectifsForm,
     SignataireFormSet,
+    VersionContratForm,
+    historiques_de,
     version_de,
 )
 from .historique import historique_contrat
@@ -90,82 +93,120 @@ def contrat_detail(request, slug):
 
 def contrat_modifier(request, slug):
     contrat = contrat_visible(request, slug, pour_modifier=True)
-    form = ContratForm(request.POST or None, instance=contrat, instance_version=version_de(contrat))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Le contrat a été mis à jour.")
-        return redirect(contrat)
-    return render(request, "contractualisation/contrat_form.html", {"contrat": contrat, "form": form})
+    with concurrence.verrou(request, contrat):
+        form = ContratForm(
+            request.POST or None,
+            instance=contrat,
+            instance_version=version_de(contrat),
+            historiques=historiques_de(contrat),
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, "Le contrat a été mis à jour.")
+            return redirect(contrat)
+    return render(
+        request,
+        "contractualisation/contrat_form.html",
+        {"contrat": contrat, "form": form},
+        status=concurrence.statut(form),
+    )
 
 
 def objectifs_modifier(request, slug):
     contrat = contrat_visible(request, slug, pour_modifier=True)
-    choisis = list(contrat.objectifs_contrat.values_list("objectif_id", flat=True))
-    form = ObjectifsForm(
-        request.POST or None,
-        cycle=contrat.cycle,
-        initial={"objectifs": choisis},
-        instance_version=version_de(contrat),
+    with concurrence.verrou(request, contrat):
+        choisis = list(contrat.objectifs_contrat.values_list("objectif_id", flat=True))
+        form = ObjectifsForm(
+            request.POST or None,
+            cycle=contrat.cycle,
+            initial={"objectifs": choisis},
+            instance_version=version_de(contrat),
+            objet_version=contrat,
+            historiques=historiques_de(contrat),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.choisir_objectifs(contrat, list(form.cleaned_data["objectifs"]))
+            except ValidationError as erreur:
+                form.add_error("objectifs", erreur)
+            else:
+                services.marquer_modifie(contrat)
+                messages.success(request, "Les objectifs retenus ont été enregistrés.")
+                return redirect(contrat)
+    return render(
+        request,
+        "contractualisation/objectifs_form.html",
+        {"contrat": contrat, "form": form},
+        status=concurrence.statut(form),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.choisir_objectifs(contrat, list(form.cleaned_data["objectifs"]))
-        except ValidationError as erreur:
-            form.add_error("objectifs", erreur)
-        else:
-            services.marquer_modifie(contrat)
-            messages.success(request, "Les objectifs retenus ont été enregistrés.")
-            return redirect(contrat)
-    return render(request, "contractualisation/objectifs_form.html", {"contrat": contrat, "form": form})
 
 
 def signataires_modifier(request, slug):
     contrat = contrat_visible(request, slug, pour_modifier=True)
-    formset = SignataireFormSet(request.POST or None, instance=contrat, prefix="signataires")
-    if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
+    with concurrence.verrou(request, contrat):
+        version = VersionContratForm(
+            request.POST or None,
+            instance_version=version_de(contrat),
+            objet_version=contrat,
+            historiques=historiques_de(contrat),
+        )
+        formset = SignataireFormSet(request.POST or None, instance=contrat, prefix="signataires")
+        if request.method == "POST" and all([version.is_valid(), formset.is_valid()]):
             formset.save()
             services.marquer_modifie(contrat)
-        messages.success(request, "Les signataires ont été enregistrés.")
-        return redirect(contrat)
-    return render(request, "contractualisation/signataires_form.html", {"contrat": contrat, "formset": formset})
+            messages.success(request, "Les signataires ont été enregistrés.")
+            return redirect(contrat)
+    return render(
+        request,
+        "contractualisation/signataires_form.html",
+        {"contrat": contrat, "formset": formset, "version": version},
+        status=concurrence.statut(version),
+    )
 
 
 def financements_modifier(request, slug):
     contrat = contrat_visible(request, slug, pour_modifier=True)
-    objectifs = objectifs_du_contrat(contrat)
-    sources = list(SourceFinancement.objects.all())
-    form = FinancementsForm(
-        request.POST or None,
-        contrat=contrat,
-        objectifs=objectifs,
-        sources=sources,
-        financements=list(contrat.financements.all()),
-        externes=financements_externes(contrat),
-        instance_version=version_de(contrat),
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+    with concurrence.verrou(request, contrat):
+        objectifs = objectifs_du_contrat(contrat)
+        sources = list(SourceFinancement.objects.all())
+        form = FinancementsForm(
+            request.POST or None,
+            contrat=contrat,
+            objectifs=objectifs,
+            sources=sources,
+            financements=list(contrat.financements.all()),
+            externes=financements_externes(contrat),
+            instance_version=version_de(contrat),
+            objet_version=contrat,
+            historiques=historiques_de(contrat),
+        )
+        if request.method == "POST" and form.is_valid():
             services.enregistrer_financements(contrat, form.montants())
             services.marquer_modifie(contrat)
-        messages.success(request, "Le tableau de financement a été enregistré.")
-        return redirect(f"{contrat.get_absolute_url()}#financements")
+            messages.success(request, "Le tableau de financement a été enregistré.")
+            return redirect(f"{contrat.get_absolute_url()}#financements")
     return render(
         request,
         "contractualisation/financements_form.html",
         {"contrat": contrat, "form": form, "sources": sources},
+        status=concurrence.statut(form),
     )
 
 
 def avenant_ajouter(request, slug):
+    """Un ajout, pas une modification : pas de version à comparer, mais le contrat est verrouillé pour que deux
+    ajouts simultanés du même numéro passent l'un après l'autre (le second reçoit « existe déjà »)."""
     contrat = contrat_visible(request, slug, pour_modifier=True)
-    suivant = (contrat.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
-    form = AvenantForm(request.POST or None, contrat=contrat, initial={"numero": suivant, "date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        services.ajouter_avenant(contrat, request.user, **form.cleaned_data)
-        services.marquer_modifie(contrat)
-        messages.success(request, f"L'avenant n° {form.cleaned_data['numero']} a été enregistré.")
-        return redirect(f"{contrat.get_absolute_url()}#avenants")
+    with concurrence.verrou(request, contrat):
+        suivant = (contrat.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
+        form = AvenantForm(
+            request.POST or None, contrat=contrat, initial={"numero": suivant, "date": timezone.localdate()}
+        )
+        if request.method == "POST" and form.is_valid():
+            services.ajouter_avenant(contrat, request.user, **form.cleaned_data)
+            services.marquer_modifie(contrat)
+            messages.success(request, f"L'avenant n° {form.cleaned_data['numero']} a été enregistré.")
+            return redirect(f"{contrat.get_absolute_url()}#avenants")
     return render(request, "contractualisation/avenant_form.html", {"contrat": contrat, "form": form})
 
 

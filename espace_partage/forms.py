@@ -95,10 +95,7 @@ class ActualiteForm(LimitesMixin, DsfrBaseForm):
 
 
 class DeplacerForm(DsfrBaseForm, VersionMixin):
-    message_conflit = (
-        "Cette ressource a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page. "
-        "Vérifiez sa version actuelle avant de la déplacer."
-    )
+    message_conflit = "Cette ressource a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
     espace = forms.ModelChoiceField(label="Espace", queryset=Espace.objects.none())
     section = forms.ChoiceField(label="Rubrique", choices=Section.choices, widget=Radios)
 
@@ -130,10 +127,7 @@ class PreferenceResumeForm(DsfrBaseForm):
 class ModifierRessourceForm(LimitesMixin, DsfrBaseForm, VersionMixin):
     """Titre, résumé et étiquettes d'une ressource existante ; la modification concurrente est refusée."""
 
-    message_conflit = (
-        "Cette ressource a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page. "
-        "Vos saisies sont conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
-    )
+    message_conflit = "Cette ressource a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
     titre = RessourceForm.base_fields["titre"]
     resume = RessourceForm.base_fields["resume"]
     lien = RessourceForm.base_fields["lien"]

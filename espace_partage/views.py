@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Objectif
-from core import antivirus
+from core import antivirus, concurrence
 from core.telechargement import reponse_telechargement
 
 from . import services
@@ -30,7 +30,7 @@ from .permissions import Droits
 PAR_PAGE = 25
 
 
-def _rendre(request, gabarit, contexte):
+def _rendre(request, gabarit, contexte, statut=200):
     """Affiche une page de l'espace partagé avec son fil d'Ariane (accueil › espace › ressource)."""
     fil = [(reverse("espace_partage:accueil"), "Espace partagé")]
     ressource = contexte.get("ressource")
@@ -39,7 +39,7 @@ def _rendre(request, gabarit, contexte):
         fil.append((espace.get_absolute_url(), espace.nom))
     if ressource and gabarit != "espace_partage/ressource.html":
         fil.append((ressource.get_absolute_url(), ressource.titre))
-    return render(request, gabarit, {"section": "espace", "fil": fil, **contexte})
+    return render(request, gabarit, {"section": "espace", "fil": fil, **contexte}, status=statut)
 
 
 def _espace(request, pk):
@@ -190,22 +190,28 @@ def modifier(request, pk):
     ressource, droits = _ressource(request, pk)
     if not droits.modifie(ressource):
         raise PermissionDenied
-    initial = {
-        "titre": ressource.titre,
-        "resume": ressource.resume,
-        "lien": ressource.lien,
-        "objectifs": [o.pk for o in ressource.objectifs.all()],
-        "themes": ", ".join(t.libelle for t in ressource.themes.all()),
-    }
-    form = ModifierRessourceForm(
-        request.POST or None, initial=initial, instance_version=ressource.modifie_le.isoformat()
+    with concurrence.verrou(request, ressource):
+        initial = {
+            "titre": ressource.titre,
+            "resume": ressource.resume,
+            "lien": ressource.lien,
+            "objectifs": [o.pk for o in ressource.objectifs.all()],
+            "themes": ", ".join(t.libelle for t in ressource.themes.all()),
+        }
+        form = ModifierRessourceForm(
+            request.POST or None,
+            initial=initial,
+            instance_version=ressource.modifie_le.isoformat(),
+            objet_version=ressource,
+        )
+        if request.method == "POST" and form.is_valid():
+            donnees = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.modifier_ressource(ressource, **donnees)
+            messages.success(request, "La ressource a été mise à jour.")
+            return redirect(ressource)
+    return _rendre(
+        request, "espace_partage/modifier.html", {"ressource": ressource, "form": form}, concurrence.statut(form)
     )
-    if request.method == "POST" and form.is_valid():
-        donnees = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        services.modifier_ressource(ressource, **donnees)
-        messages.success(request, "La ressource a été mise à jour.")
-        return redirect(ressource)
-    return _rendre(request, "espace_partage/modifier.html", {"ressource": ressource, "form": form})
 
 
 def nouvelle_version(request, pk):
@@ -262,17 +268,21 @@ def deplacer(request, pk):
         .filter(pk__in=Espace.objects.visibles_par(request.user).values("pk"))
         .dans_l_ordre()
     )
-    form = DeplacerForm(
-        request.POST or None,
-        espaces=espaces,
-        initial={"espace": ressource.espace_id, "section": ressource.section},
-        instance_version=ressource.modifie_le.isoformat(),
+    with concurrence.verrou(request, ressource):
+        form = DeplacerForm(
+            request.POST or None,
+            espaces=espaces,
+            initial={"espace": ressource.espace_id, "section": ressource.section},
+            instance_version=ressource.modifie_le.isoformat(),
+            objet_version=ressource,
+        )
+        if request.method == "POST" and form.is_valid():
+            services.deplacer(ressource, espace=form.cleaned_data["espace"], section=form.cleaned_data["section"])
+            messages.success(request, "La ressource a été déplacée.")
+            return redirect(ressource)
+    return _rendre(
+        request, "espace_partage/deplacer.html", {"ressource": ressource, "form": form}, concurrence.statut(form)
     )
-    if request.method == "POST" and form.is_valid():
-        services.deplacer(ressource, espace=form.cleaned_data["espace"], section=form.cleaned_data["section"])
-        messages.success(request, "La ressource a été déplacée.")
-        return redirect(ressource)
-    return _rendre(request, "espace_partage/deplacer.html", {"ressource": ressource, "form": form})
 
 
 def actualite(request, pk):

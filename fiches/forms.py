@@ -1,5 +1,3 @@
-import hashlib
-
 from django import forms
 from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
@@ -53,15 +51,7 @@ class VersionSectionForm(DsfrBaseForm, VersionMixin):
     """La version d'une rubrique de la fiche : l'empreinte de son contenu à l'ouverture du formulaire."""
 
     prefix = "rubrique"
-    message_conflit = (
-        "Cette rubrique a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte. "
-        "Votre saisie n'a pas été enregistrée : comparez les deux versions ci-dessous, reprenez dans votre saisie "
-        "ce qu'il faut garder de la version enregistrée, puis enregistrez à nouveau."
-    )
-
-
-def empreinte(valeurs):
-    return hashlib.sha256(repr(valeurs).encode()).hexdigest()[:20]
+    message_conflit = "Cette rubrique a été modifiée par quelqu'un d'autre depuis que vous l'avez ouverte."
 
 
 class NouvelleFicheForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):

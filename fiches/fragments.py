@@ -21,9 +21,8 @@ from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
 from contractualisation.versions import version_referentiels
+from core.concurrence import empreinte
 from core.jeton_csrf import avec_jeton
-
-from .forms import empreinte
 
 DUREE = 3600
 

@@ -3,7 +3,11 @@ modifie sur place ; son empreinte (version) détecte les modifications concurren
 
 from dataclasses import dataclass
 
+from core.concurrence import empreinte
+
 from . import forms as f
+
+CHAMPS_IDENTITE = ("titre", "referent_id", "referent_institution_id", "statut", "action_a_impact")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,17 @@ class Section:
             valeurs = getattr(fiche, self.champ)
         else:
             valeurs = [tuple(str(getattr(ligne, c)) for c in ("pk", *self.colonnes)) for ligne in self.lignes(fiche)]
-        return f.empreinte(valeurs)
+        return empreinte(valeurs)
+
+    def auteurs(self, fiche):
+        """Où lire qui a enregistré la rubrique en dernier, et quand : les champs de la fiche qu'elle montre,
+        ou l'historique de ses lignes (écran de conflit)."""
+        if self.nom == "identite":
+            return {"objet_version": fiche, "champs_version": CHAMPS_IDENTITE}
+        if self.texte:
+            return {"objet_version": fiche, "champs_version": (self.champ,)}
+        lignes = getattr(fiche, self.relation).model
+        return {"historiques": [lignes.history.filter(fiche_id=fiche.pk)]}
 
     def formulaire(self, fiche, data=None):
         if self.nom == "identite":

@@ -2,7 +2,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from contractualisation.views import contrat_visible
+from core import concurrence
 from core.jeton_csrf import REPERE_CSRF, avec_jeton
 from espace_partage import services as espace_partage
 from espace_partage.models import Ressource
@@ -284,47 +284,38 @@ def section_modifier(request, pk, nom):
     section = section_ou_404(nom)
     if request.method == "POST" and "inserer" in request.POST:
         return inserer_dans_le_formulaire(request, fiche, section)
-    version_actuelle = section.version(fiche)
-    conflit = False
-    if request.method == "POST":
-        with transaction.atomic():
-            # Verrou sur la fiche, puis relecture : deux enregistrements simultanés passent l'un après l'autre et
-            # le second voit la version du premier (jamais d'écrasement silencieux).
-            list(Fiche.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
-            fiche = fiche_complete(pk)
-            version_actuelle = section.version(fiche)
-            version = VersionSectionForm(request.POST, instance_version=version_actuelle)
-            form = section.formulaire(fiche, request.POST)
-            if not version.is_valid():
-                conflit = True
-                version = VersionSectionForm(instance_version=version_actuelle)
-                enregistre = False
-            elif enregistre := form.is_valid():
+    enregistre = False
+    with concurrence.verrou(request, fiche):
+        if request.method == "POST":
+            fiche = fiche_complete(pk)  # relue sous le verrou, lignes comprises : la version est celle d'à présent
+        version = VersionSectionForm(
+            request.POST or None, instance_version=section.version(fiche), **section.auteurs(fiche)
+        )
+        form = section.formulaire(fiche, request.POST or None)
+        if request.method == "POST":
+            if enregistre := all([version.is_valid(), form.is_valid()]):  # l'un et l'autre : toutes les erreurs
                 liees = set()
                 if section.nom == "identite":  # liées avant ou après : leur page affiche cette fiche
                     liees = {f.pk for f in fiche.fiches_liees.all()} | {f.pk for f in form.cleaned_data["fiches_liees"]}
                 form.save()
                 # Le statut compte aussi : une fiche abandonnée ne finance plus son objectif.
                 services.toucher(fiche, montants_changes=section.nom in ("moyens", "identite"), liees=liees)
-        if enregistre:
-            if not request.htmx:
-                messages.success(request, f"La rubrique « {section.titre} » a été enregistrée.")
-                return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}")
-            fiche = fiche_complete(pk)
-            return render(
-                request,
-                "fiches/_section.html",
-                {
-                    **contexte_fiche(request, fiche),
-                    "section": section,
-                    "exemples": exemples_de(fiche),
-                    "enregistre": True,
-                },
-            )
-    else:
-        version = VersionSectionForm(instance_version=version_actuelle)
-        form = section.formulaire(fiche)
-    return rendre_edition(request, fiche, section, form, version, conflit=conflit)
+    if enregistre:
+        if not request.htmx:
+            messages.success(request, f"La rubrique « {section.titre} » a été enregistrée.")
+            return redirect(f"{reverse('fiches:fiche', args=[fiche.pk])}#rubrique-{nom}")
+        fiche = fiche_complete(pk)
+        return render(
+            request,
+            "fiches/_section.html",
+            {
+                **contexte_fiche(request, fiche),
+                "section": section,
+                "exemples": exemples_de(fiche),
+                "enregistre": True,
+            },
+        )
+    return rendre_edition(request, fiche, section, form, version)
 
 
 def rendre_edition(request, fiche, section, form, version, **contexte):
@@ -342,7 +333,7 @@ def rendre_edition(request, fiche, section, form, version, **contexte):
         **contexte,
     }
     gabarit = "fiches/_section_edition.html" if request.htmx else "fiches/section_modifier.html"
-    return render(request, gabarit, contexte)
+    return render(request, gabarit, contexte, status=concurrence.statut(version))
 
 
 def inserer_dans_le_formulaire(request, fiche, section):

@@ -204,7 +204,10 @@ class FiltresForm(LimitesMixin, DsfrBaseForm):
         return pratiques
 
 
-class TransitionForm(LimitesMixin, DsfrBaseForm):
+class TransitionForm(LimitesMixin, DsfrBaseForm, VersionMixin):
+    """La version est le statut lu à l'ouverture de la page : si un autre membre l'a changé entre-temps, la
+    décision n'est pas appliquée au nouveau statut sans que la personne l'ait vu."""
+
     vers = forms.ChoiceField(label="Nouveau statut", error_messages={"required": "Choisissez le nouveau statut."})
     motif = forms.CharField(
         label="Motif ou message au déclarant",
@@ -221,25 +224,19 @@ class TransitionForm(LimitesMixin, DsfrBaseForm):
         help_text="Obligatoire pour une décision (retenue ou non retenue).",
     )
 
-    statut_lu = forms.CharField(widget=forms.HiddenInput, required=False)
-
     def __init__(self, *args, pratique, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, instance_version=pratique.statut, historiques=[pratique.transitions.all()], **kwargs)
         self.pratique = pratique
-        self.fields["statut_lu"].initial = pratique.statut
         possibles = TRANSITIONS_COMITE.get(pratique.statut, [])
         choix = [(s.value, s.label) for s in possibles]
         self.fields["vers"].choices = [("", "Choisir le nouveau statut"), *choix] if choix else []
 
-    def clean(self):
-        cleaned = super().clean()
-        lu = cleaned.get("statut_lu")
-        if lu and lu != self.pratique.statut:
-            raise ValidationError(
-                f"Un autre membre a fait passer la pratique au statut « {self.pratique.get_statut_display()} » "
-                "depuis que vous avez ouvert la page : vérifiez avant de recommencer."
-            )
-        return cleaned
+    @property
+    def message_conflit(self):
+        return (
+            f"Un autre membre a fait passer la pratique au statut « {self.pratique.get_statut_display()} » "
+            "depuis que vous avez ouvert la page."
+        )
 
 
 class AvisForm(LimitesMixin, DsfrBaseForm):
@@ -249,7 +246,9 @@ class AvisForm(LimitesMixin, DsfrBaseForm):
     )
 
 
-class AccordForm(LimitesMixin, DsfrBaseForm):
+class AccordForm(LimitesMixin, DsfrBaseForm, VersionMixin):
+    message_conflit = "Le Département a déjà répondu à cette demande d'accord depuis que vous avez ouvert la page."
+
     reponse = forms.ChoiceField(
         label="Réponse du Département",
         choices=[("accorde", "Le Département donne son accord"), ("refuse", "Le Département refuse")],
@@ -267,7 +266,11 @@ class SeanceForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class ModaliteForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
+class ModaliteForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
+    message_conflit = (
+        "Cette valeur de la liste a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
+    )
+
     class Meta:
         model = Modalite
         fields = ["liste", "libelle", "ordre", "active"]
@@ -275,10 +278,7 @@ class ModaliteForm(LimitesMixin, DsfrBaseForm, forms.ModelForm):
 
 class FicheDispositifForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
     limite_par_defaut = MOYEN
-    message_conflit = (
-        "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page. Vos saisies sont "
-        "conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
-    )
+    message_conflit = "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
 
     thematique = ChampModalite(Liste.THEMATIQUE)
     public = ChampModalite(Liste.PUBLIC)

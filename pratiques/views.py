@@ -1,3 +1,4 @@
+from contextlib import nullcontext
 from datetime import date, datetime
 from functools import wraps
 
@@ -14,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core import concurrence
 from core.models import Departement
 from core.permissions import exiger
 from core.telechargement import reponse_telechargement
@@ -388,17 +390,24 @@ def accord(request, pk):
     pratique = get_object_or_404(Pratique.objects.au_comite().pour_liste(), pk=pk)
     if not peut_donner_accord(request.user, pratique):
         raise PermissionDenied
-    form = AccordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.repondre_accord(
-                pratique, request.user, form.cleaned_data["reponse"] == "accorde", form.cleaned_data["commentaire"]
-            )
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
-            messages.success(request, "Votre réponse a été transmise au comité de sélection.")
-            return redirect("pratiques:accords")
+    with concurrence.verrou(request, pratique):
+        # La version : la réponse déjà donnée (sa date), vide tant que le Département n'a pas répondu.
+        form = AccordForm(
+            request.POST or None,
+            instance_version=pratique.accord_le.isoformat() if pratique.accord_le else "",
+            objet_version=pratique,
+            historiques=[pratique.transitions.all()],
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.repondre_accord(
+                    pratique, request.user, form.cleaned_data["reponse"] == "accorde", form.cleaned_data["commentaire"]
+                )
+            except ValidationError as erreur:
+                form.add_error(None, erreur)
+            else:
+                messages.success(request, "Votre réponse a été transmise au comité de sélection.")
+                return redirect("pratiques:accords")
     return render(
         request,
         "pratiques/accord.html",
@@ -407,6 +416,7 @@ def accord(request, pk):
             "form": form,
             "fil": [*fil_bibliotheque(), (reverse("pratiques:accords"), "Demandes d'accord")],
         },
+        status=concurrence.statut(form),
     )
 
 
@@ -443,6 +453,9 @@ def instruction(request, pk, transition_form=None, avis_form=None):
     pratique = pratique_du_comite(pk)
     avis = list(pratique.avis.select_related("membre"))
     mien = next((a for a in avis if a.membre_id == request.user.pk), None)
+    statut = 400 if (transition_form or avis_form) else 200
+    if transition_form is not None and transition_form.conflit:
+        statut = concurrence.STATUT_CONFLIT
     return render(
         request,
         "pratiques/instruction.html",
@@ -457,7 +470,7 @@ def instruction(request, pk, transition_form=None, avis_form=None):
             "transition_form": transition_form or TransitionForm(pratique=pratique),
             "fil": fil_comite(),
         },
-        status=400 if (transition_form or avis_form) else 200,
+        status=statut,
     )
 
 
@@ -465,26 +478,27 @@ def instruction(request, pk, transition_form=None, avis_form=None):
 @exiger(membre_comite)
 def transition(request, pk):
     pratique = pratique_du_comite(pk)
-    form = TransitionForm(request.POST, pratique=pratique)
-    if form.is_valid():
-        try:
-            services.changer_statut(
-                pratique,
-                form.cleaned_data["vers"],
-                request.user,
-                form.cleaned_data["motif"],
-                form.cleaned_data["seance"],
-                base=request.build_absolute_uri("/"),
-            )
-        except ValidationError as erreur:
-            if hasattr(erreur, "error_dict"):
-                for champ, liste in erreur.error_dict.items():
-                    form.add_error(champ, liste)
+    with concurrence.verrou(request, pratique):  # statut relu sous le verrou : la version comparée est l'actuelle
+        form = TransitionForm(request.POST, pratique=pratique)
+        if form.is_valid():
+            try:
+                services.changer_statut(
+                    pratique,
+                    form.cleaned_data["vers"],
+                    request.user,
+                    form.cleaned_data["motif"],
+                    form.cleaned_data["seance"],
+                    base=request.build_absolute_uri("/"),
+                )
+            except ValidationError as erreur:
+                if hasattr(erreur, "error_dict"):
+                    for champ, liste in erreur.error_dict.items():
+                        form.add_error(champ, liste)
+                else:
+                    form.add_error(None, erreur)
             else:
-                form.add_error(None, erreur)
-        else:
-            messages.success(request, f"Statut enregistré : {pratique.get_statut_display()}.")
-            return redirect("pratiques:instruction", pk=pk)
+                messages.success(request, f"Statut enregistré : {pratique.get_statut_display()}.")
+                return redirect("pratiques:instruction", pk=pk)
     return instruction(request, pk, transition_form=form)
 
 
@@ -552,16 +566,17 @@ def proces_verbal(request, pk):
 @exiger(redacteur_onpe)
 def dispositif(request, pk=None):
     fiche = get_object_or_404(Pratique, pk=pk, nature=Nature.DISPOSITIF) if pk else Pratique(nature=Nature.DISPOSITIF)
-    version = fiche.modifie_le.isoformat() if fiche.pk else None
-    form = FicheDispositifForm(request.POST or None, instance=fiche, instance_version=version)
-    if request.method == "POST" and form.is_valid():
-        fiche = services.enregistrer_fiche_dispositif(
-            form.save(commit=False), request.user, form.cleaned_data["publier"]
-        )
-        messages.success(request, "La fiche dispositif a été enregistrée.")
-        if fiche.statut == StatutPratique.PUBLIEE:
-            return redirect(fiche)
-        return redirect("pratiques:dispositif_modifier", pk=fiche.pk)
+    with concurrence.verrou(request, fiche) if fiche.pk else nullcontext(fiche):
+        version = fiche.modifie_le.isoformat() if fiche.pk else None
+        form = FicheDispositifForm(request.POST or None, instance=fiche, instance_version=version)
+        if request.method == "POST" and form.is_valid():
+            fiche = services.enregistrer_fiche_dispositif(
+                form.save(commit=False), request.user, form.cleaned_data["publier"]
+            )
+            messages.success(request, "La fiche dispositif a été enregistrée.")
+            if fiche.statut == StatutPratique.PUBLIEE:
+                return redirect(fiche)
+            return redirect("pratiques:dispositif_modifier", pk=fiche.pk)
     brouillons = Pratique.objects.filter(nature=Nature.DISPOSITIF, statut=StatutPratique.BROUILLON)
     return render(
         request,
@@ -573,17 +588,23 @@ def dispositif(request, pk=None):
             "fil": fil_bibliotheque(),
             "annuler": reverse("pratiques:bibliotheque"),
         },
+        status=concurrence.statut(form),
     )
 
 
 @exiger(peut_gerer_listes)
 def listes(request, pk=None):
     modalite = get_object_or_404(Modalite, pk=pk) if pk else None
-    form = ModaliteForm(request.POST or None, instance=modalite)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "La liste a été mise à jour.")
-        return redirect("pratiques:listes")
+    with concurrence.verrou(request, modalite) if modalite else nullcontext():
+        form = ModaliteForm(
+            request.POST or None,
+            instance=modalite,
+            instance_version=concurrence.empreinte_instance(modalite, ModaliteForm._meta.fields),
+        )
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, "La liste a été mise à jour.")
+            return redirect("pratiques:listes")
     toutes = list(Modalite.objects.all())
     groupes = [(libelle, [m for m in toutes if m.liste == valeur]) for valeur, libelle in Liste.choices]
     return render(
@@ -596,4 +617,5 @@ def listes(request, pk=None):
             "fil": fil_bibliotheque(),
             "annuler": reverse("pratiques:listes") if modalite else "",
         },
+        status=concurrence.statut(form),
     )

@@ -12,15 +12,11 @@ from .enums import AvisOdpe, EtapeRapport
 from .models import EtapeFranchie
 
 
-def version_de(rapport):
-    return rapport.modifie_le.isoformat()
-
-
 class RedactionForm(LimitesMixin, DsfrBaseForm, VersionMixin):
     limites = {"synthese_globale": LONG, "perspectives": LONG}
     message_conflit = (
-        "Ce rapport a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page. "
-        "Vos saisies sont conservées ci-dessous : vérifiez la version actuelle avant d'enregistrer à nouveau."
+        "Ce rapport a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page : "
+        "sa synthèse ou ses perspectives ont changé."
     )
     synthese_globale = forms.CharField(
         label="Synthèse globale",
@@ -31,7 +27,12 @@ class RedactionForm(LimitesMixin, DsfrBaseForm, VersionMixin):
     perspectives = forms.CharField(label="Perspectives", required=False, widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class EtapeForm(LimitesMixin, DsfrBaseForm):
+class EtapeForm(LimitesMixin, DsfrBaseForm, VersionMixin):
+    message_conflit = (
+        "Ce rapport a changé d'étape depuis que vous avez ouvert la page : quelqu'un d'autre a enregistré l'étape "
+        "que vous remplissiez. Le fichier choisi, s'il y en avait un, est à joindre de nouveau."
+    )
+
     date = forms.DateField(label="Date de l'acte", widget=DateInput())
     avis_odpe = forms.ChoiceField(
         label="Avis de l'ODPE", choices=[("", "Choisir l'avis rendu"), *AvisOdpe.choices], required=False
@@ -56,11 +57,18 @@ class EtapeForm(LimitesMixin, DsfrBaseForm):
             raise ValidationError("Indiquez l'avis rendu par l'ODPE.")
         return avis
 
+    def donnees(self):
+        """Les arguments de `services.franchir_etape` (sans la version)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
 
 class MontantsForm(DsfrBaseForm, VersionMixin):
     """Une ligne par objectif et source : crédits engagés et dépensés sur la période du rapport."""
 
-    message_conflit = RedactionForm.message_conflit
+    message_conflit = (
+        "Ce rapport a été modifié par quelqu'un d'autre depuis que vous avez ouvert la page : "
+        "ses crédits engagés ou dépensés ont changé."
+    )
 
     def __init__(self, *args, bilan, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Contrat
+from core import concurrence
 from core.telechargement import reponse_telechargement
 
 from . import donnees, national, services
@@ -15,8 +16,8 @@ from .exports.pdf import rendre_pdf
 from .exports.plan_action import classeur_plan_action
 from .exports.rapport_xlsx import classeur_rapport
 from .exports.tableau_bord import classeur_tableau_bord
-from .forms import EtapeForm, MontantsForm, RedactionForm, version_de
-from .models import EtapeFranchie, RapportExecution
+from .forms import EtapeForm, MontantsForm, RedactionForm
+from .models import EtapeFranchie, MontantExecute, RapportExecution
 from .permissions import (
     peut_faire_avancer_rapport,
     peut_rediger_rapport,
@@ -94,53 +95,81 @@ def rapport_existant(request, slug, annee, permission):
 
 def rediger(request, slug, annee):
     contrat, rapport = rapport_existant(request, slug, annee, peut_rediger_rapport)
-    form = RedactionForm(
-        request.POST or None,
-        initial={"synthese_globale": rapport.synthese_globale, "perspectives": rapport.perspectives},
-        instance_version=version_de(rapport),
-    )
-    if request.method == "POST" and form.is_valid():
-        services.rediger(rapport, form.cleaned_data["synthese_globale"], form.cleaned_data["perspectives"])
-        messages.success(request, "La synthèse et les perspectives sont enregistrées.")
-        return redirect("rapports:rapport", contrat.slug, annee)
+    with concurrence.verrou(request, rapport):
+        # Version : le texte de la synthèse et des perspectives (les montants et les étapes ont la leur).
+        form = RedactionForm(
+            request.POST or None,
+            initial={"synthese_globale": rapport.synthese_globale, "perspectives": rapport.perspectives},
+            instance_version=concurrence.CONTENU,
+            objet_version=rapport,
+            champs_version=("synthese_globale", "perspectives"),
+        )
+        if request.method == "POST" and form.is_valid():
+            services.rediger(rapport, form.cleaned_data["synthese_globale"], form.cleaned_data["perspectives"])
+            messages.success(request, "La synthèse et les perspectives sont enregistrées.")
+            return redirect("rapports:rapport", contrat.slug, annee)
     historique = rapport.history.select_related("history_user").order_by("-history_date")[:20]
     return render(
         request,
         "rapports/rediger.html",
         {"contrat": contrat, "rapport": rapport, "form": form, "historique": historique},
+        status=concurrence.statut(form),
     )
 
 
 def montants(request, slug, annee):
     contrat, rapport = rapport_existant(request, slug, annee, peut_rediger_rapport)
-    d = donnees.rassembler(contrat, annee, rapport)
-    form = MontantsForm(request.POST or None, bilan=d.bilan, instance_version=version_de(rapport))
-    if request.method == "POST" and form.is_valid():
-        services.enregistrer_montants(rapport, form.montants())
-        messages.success(request, "Les crédits engagés et dépensés sont enregistrés.")
-        return redirect(f"{reverse('rapports:rapport', args=[contrat.slug, annee])}#bilan")
-    return render(request, "rapports/montants.html", {"contrat": contrat, "rapport": rapport, "d": d, "form": form})
+    with concurrence.verrou(request, rapport):
+        d = donnees.rassembler(contrat, annee, rapport)
+        form = MontantsForm(
+            request.POST or None,
+            bilan=d.bilan,
+            instance_version=concurrence.CONTENU,
+            historiques=[MontantExecute.history.filter(rapport_id=rapport.pk)],
+        )
+        if request.method == "POST" and form.is_valid():
+            services.enregistrer_montants(rapport, form.montants())
+            messages.success(request, "Les crédits engagés et dépensés sont enregistrés.")
+            return redirect(f"{reverse('rapports:rapport', args=[contrat.slug, annee])}#bilan")
+    return render(
+        request,
+        "rapports/montants.html",
+        {"contrat": contrat, "rapport": rapport, "d": d, "form": form},
+        status=concurrence.statut(form),
+    )
 
 
 def etape(request, slug, annee):
+    """La version est l'étape où en est le rapport : si quelqu'un l'a fait avancer depuis l'ouverture de la page,
+    ce qui a été saisi pour l'étape précédente n'est pas enregistré sous l'étape suivante."""
     contrat, rapport = rapport_existant(request, slug, annee, peut_faire_avancer_rapport)
-    suivante = rapport.etape_suivante
-    if suivante is None:
-        messages.info(request, "Le rapport est transmis : son chemin est terminé.")
-        return redirect("rapports:rapport", contrat.slug, annee)
-    form = EtapeForm(
-        request.POST or None, request.FILES or None, etape=suivante, initial={"date": timezone.localdate()}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.franchir_etape(rapport, suivante, request.user, **form.cleaned_data)
-        except ValidationError as erreur:
-            form.add_error(None, erreur)
-        else:
-            messages.success(request, f"Étape enregistrée : {suivante.label}.")
+    with concurrence.verrou(request, rapport):
+        suivante = rapport.etape_suivante
+        if suivante is None:
+            messages.info(request, "Le rapport est transmis : son chemin est terminé.")
             return redirect("rapports:rapport", contrat.slug, annee)
+        form = EtapeForm(
+            request.POST or None,
+            request.FILES or None,
+            etape=suivante,
+            initial={"date": timezone.localdate()},
+            instance_version=rapport.etape,
+            objet_version=rapport,
+            champs_version=("etape",),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.franchir_etape(rapport, suivante, request.user, **form.donnees())
+            except ValidationError as erreur:
+                form.add_error(None, erreur)
+            else:
+                messages.success(request, f"Étape enregistrée : {suivante.label}.")
+                return redirect("rapports:rapport", contrat.slug, annee)
     return render(
-        request, "rapports/etape.html", {"contrat": contrat, "rapport": rapport, "form": form, "suivante": suivante}
+        request,
+        "rapports/etape.html",
+        {"contrat": contrat, "rapport": rapport, "form": form, "suivante": suivante},
+        status=concurrence.statut(form),
     )
 
 

@@ -22,8 +22,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ReunionForm(LimitesMixin, DsfrBaseForm):
+class ReunionForm(LimitesMixin, DsfrBaseForm, VersionMixin):
     limites = {"externes": COMMENTAIRE}
+    message_conflit = "Cette réunion a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
 
     type = forms.ChoiceField(label="Type de réunion", choices=TypeReunion.choices)
     jour = forms.DateField(
@@ -127,10 +128,7 @@ class PointForm(LimitesMixin, VersionMixin, forms.Form):
         label="Axes d'amélioration identifiés", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     limites = {"elements_positifs": MOYEN, "axes_amelioration": MOYEN}
-    message_conflit = (
-        "Quelqu'un d'autre a enregistré ce point depuis votre dernière saisie. Votre texte est conservé : "
-        "rechargez le point pour voir la version actuelle, puis fusionnez."
-    )
+    message_conflit = "Quelqu'un d'autre a enregistré ce point de l'ordre du jour depuis votre dernière saisie."
 
 
 class DecisionForm(LimitesMixin, DsfrBaseForm):
@@ -153,8 +151,9 @@ class DecisionForm(LimitesMixin, DsfrBaseForm):
         champ.choices = [("", champ.empty_label)] + [(u.pk, str(u)) for u in sorted(membres, key=str)]
 
 
-class StatutDecisionForm(forms.Form):
-    statut = forms.ChoiceField(choices=StatutDecision.choices)
+class StatutDecisionForm(DsfrBaseForm, VersionMixin):
+    message_conflit = "Cette décision a changé de statut depuis que vous avez ouvert la page."
+    statut = forms.ChoiceField(label="Statut de la décision", choices=StatutDecision.choices)
 
 
 class RectificatifForm(LimitesMixin, DsfrBaseForm):
@@ -168,10 +167,7 @@ class RectificatifForm(LimitesMixin, DsfrBaseForm):
 
 
 class ReleveForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
-    message_conflit = (
-        "Ce relevé a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert. Vos saisies sont conservées "
-        "ci-dessous : comparez avec la version actuelle avant d'enregistrer à nouveau."
-    )
+    message_conflit = "Ce relevé a été modifié par quelqu'un d'autre depuis que vous l'avez ouvert."
     piece = ChampFichier(
         label="Ajouter une pièce (trace de la collecte)", required=False, extensions=PieceJointe.EXTENSIONS
     )
@@ -193,7 +189,11 @@ class ReleveForm(LimitesMixin, DsfrBaseForm, VersionMixin, forms.ModelForm):
         self.fields["indicateur"].empty_label = None
 
 
-class CollecteForm(DsfrBaseForm):
+class CollecteForm(DsfrBaseForm, VersionMixin):
+    message_conflit = (
+        "La programmation de ce recueil a été modifiée par quelqu'un d'autre depuis que vous avez ouvert la page."
+    )
+
     periodicite = forms.ChoiceField(label="Rythme du recueil", choices=[])
     prochaine_echeance = forms.DateField(label="Prochain recueil attendu le", widget=DateInput(), required=False)
     collecteurs = forms.ModelMultipleChoiceField(

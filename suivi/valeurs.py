@@ -7,11 +7,17 @@ from dsfr.forms import DsfrBaseForm
 from contractualisation.enums import TypeIndicateur
 from contractualisation.models import IndicateurHarmonise
 from core.fields import NombreField
+from core.forms import VersionMixin
 
 from .models import ValeurIndicateur
 
 
-class ValeursPmiForm(DsfrBaseForm):
+class ValeursPmiForm(DsfrBaseForm, VersionMixin):
+    message_conflit = (
+        "Les valeurs du tableau de bord PMI de ce contrat ont été modifiées par quelqu'un d'autre depuis que vous "
+        "avez ouvert la page."
+    )
+
     def __init__(self, *args, contrat, **kwargs):
         super().__init__(*args, **kwargs)
         self.contrat = contrat
@@ -58,8 +64,13 @@ class ValeursPmiForm(DsfrBaseForm):
         return resultat
 
 
-class ValeursFicheForm(DsfrBaseForm):
+class ValeursFicheForm(DsfrBaseForm, VersionMixin):
     """Valeur atteinte par année du cycle pour chaque indicateur quantitatif de la fiche."""
+
+    message_conflit = (
+        "Les valeurs des indicateurs de cette fiche ont été modifiées par quelqu'un d'autre depuis que vous avez "
+        "ouvert la page."
+    )
 
     def __init__(self, *args, fiche, series, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from contractualisation.models import Contrat
+from core import concurrence
 from core.jeton_csrf import REPERE_CSRF, avec_jeton
 from core.telechargement import reponse_telechargement
 from espace_partage import services as espace_partage
@@ -32,7 +33,16 @@ from .forms import (
     StatutDecisionForm,
 )
 from .ics import invitation_ics
-from .models import CollecteIndicateur, Decision, Notification, PieceJointe, PointFiche, PreferenceNotification, Releve
+from .models import (
+    CollecteIndicateur,
+    Decision,
+    Notification,
+    PieceJointe,
+    PointFiche,
+    PreferenceNotification,
+    Releve,
+    ValeurIndicateur,
+)
 from .permissions import (
     peut_animer_reunions,
     peut_modifier_releve,
@@ -141,32 +151,43 @@ def reunion_creer(request, slug):
 
 def reunion_modifier(request, pk):
     reunion = reunion_visible(request, pk, pour_animer=True)
-    if reunion.statut != StatutReunion.PLANIFIEE:
-        messages.error(request, services.MESSAGE_VERROU)
-        return redirect("suivi:ordre_du_jour", reunion.pk)
-    contrat = reunion.contrat
-    local = timezone.localtime(reunion.date)
-    initial = {
-        "type": reunion.type,
-        "jour": local.date(),
-        "heure": local.time(),
-        "duree_minutes": reunion.duree_minutes,
-        "lieu": reunion.lieu,
-        "lien_visio": reunion.lien_visio,
-        "participants": list(
-            reunion.participants.filter(utilisateur__isnull=False).values_list("utilisateur_id", flat=True)
-        ),
-        "fiches": list(reunion.points.order_by("ordre").values_list("fiche_id", flat=True)),
-    }
-    form = ReunionForm(
-        request.POST or None, contrat=contrat, membres=services.membres_du_comite(contrat), initial=initial
+    with concurrence.verrou(request, reunion):
+        if reunion.statut != StatutReunion.PLANIFIEE:
+            messages.error(request, services.MESSAGE_VERROU)
+            return redirect("suivi:ordre_du_jour", reunion.pk)
+        contrat = reunion.contrat
+        local = timezone.localtime(reunion.date)
+        initial = {
+            "type": reunion.type,
+            "jour": local.date(),
+            "heure": local.time(),
+            "duree_minutes": reunion.duree_minutes,
+            "lieu": reunion.lieu,
+            "lien_visio": reunion.lien_visio,
+            "participants": list(
+                reunion.participants.filter(utilisateur__isnull=False).values_list("utilisateur_id", flat=True)
+            ),
+            "fiches": list(reunion.points.order_by("ordre").values_list("fiche_id", flat=True)),
+        }
+        form = ReunionForm(
+            request.POST or None,
+            contrat=contrat,
+            membres=services.membres_du_comite(contrat),
+            initial=initial,
+            instance_version=reunion.modifie_le.isoformat(),
+            objet_version=reunion,
+        )
+        form.fields["externes"].label = "Ajouter d'autres participants"
+        if request.method == "POST" and form.is_valid():
+            services.modifier_reunion(reunion, request.user, **form.reunion())
+            messages.success(request, "La réunion est modifiée.")
+            return redirect("suivi:ordre_du_jour", reunion.pk)
+    return render(
+        request,
+        "suivi/reunion_form.html",
+        {"contrat": contrat, "form": form, "reunion": reunion},
+        status=concurrence.statut(form),
     )
-    form.fields["externes"].label = "Ajouter d'autres participants"
-    if request.method == "POST" and form.is_valid():
-        services.modifier_reunion(reunion, request.user, **form.reunion())
-        messages.success(request, "La réunion est modifiée.")
-        return redirect("suivi:ordre_du_jour", reunion.pk)
-    return render(request, "suivi/reunion_form.html", {"contrat": contrat, "form": form, "reunion": reunion})
 
 
 def ordre_du_jour(request, pk):
@@ -201,11 +222,7 @@ def ordre_du_jour(request, pk):
         membres = services.membres_du_comite(contrat) if peut_animer else []
         for p in points:
             if peut_animer:
-                p.form = PointForm(
-                    initial=_initial_point(p.point),
-                    instance_version=p.point.modifie_le.isoformat(),
-                    prefix=f"p{p.point.pk}",
-                )
+                p.form = formulaire_point(p.point)
                 p.decision_form = DecisionForm(membres=membres, prefix=f"d{p.point.pk}")
             else:
                 p.form = p.decision_form = None
@@ -313,52 +330,74 @@ def erreurs_en_clair(form):
     return " ".join(morceaux) or "Saisie invalide."
 
 
-def _initial_point(point):
-    return {"elements_positifs": point.elements_positifs, "axes_amelioration": point.axes_amelioration}
+def formulaire_point(point, data=None):
+    return PointForm(
+        data,
+        initial={"elements_positifs": point.elements_positifs, "axes_amelioration": point.axes_amelioration},
+        instance_version=point.modifie_le.isoformat(),
+        objet_version=point,
+        champs_version=("elements_positifs", "axes_amelioration"),
+        prefix=f"p{point.pk}",
+    )
 
 
 @require_POST
 def point_enregistrer(request, pk, point):
-    """Enregistrement sans rechargement (htmx) des deux cases rédigées ; refus si quelqu'un d'autre a
-    enregistré entre-temps (rien n'est écrasé, le texte tapé reste dans le navigateur)."""
+    """Enregistrement sans rechargement (htmx) des deux cases rédigées, sous le verrou de la réunion (celui que
+    prend aussi la validation du compte rendu). Refus 409 si quelqu'un d'autre a enregistré entre-temps : l'écran
+    de conflit remplace l'état du point, le texte tapé reste dans le navigateur, rien n'est écrasé."""
     reunion = reunion_visible(request, pk, pour_animer=True)
-    point = point_de(request, reunion, point)
-    form = PointForm(request.POST, instance_version=point.modifie_le.isoformat(), prefix=f"p{point.pk}")
-    statut = 200
-    if form.is_valid():
-        try:
-            services.enregistrer_point(
-                point,
-                request.user,
-                elements_positifs=form.cleaned_data["elements_positifs"],
-                axes_amelioration=form.cleaned_data["axes_amelioration"],
-            )
-            message, niveau = f"Enregistré à {timezone.localtime():%H:%M:%S}", "succes"
-        except ValidationError as e:
-            message, niveau, statut = " ".join(e.messages), "erreur", 409
-    else:
-        message, niveau = erreurs_en_clair(form), "erreur"
-        statut = 409 if form.has_error("__all__", "conflit") else 200
+    with concurrence.verrou(request, reunion):
+        point = point_de(request, reunion, point)  # relu sous le verrou
+        form = formulaire_point(point, request.POST)
+        statut, message, niveau = 200, "", ""
+        if form.is_valid():
+            try:
+                services.enregistrer_point(
+                    point,
+                    request.user,
+                    elements_positifs=form.cleaned_data["elements_positifs"],
+                    axes_amelioration=form.cleaned_data["axes_amelioration"],
+                )
+                message, niveau = f"Enregistré à {timezone.localtime():%H:%M:%S}", "succes"
+            except ValidationError as e:
+                message, niveau, statut = " ".join(e.messages), "erreur", 409
+        elif form.conflit:
+            statut = concurrence.STATUT_CONFLIT
+        else:
+            message, niveau, statut = erreurs_en_clair(form), "erreur", 400
     if not request.htmx:
-        if niveau == "erreur":
-            # Sans JavaScript, la page de saisie du point revient avec le texte envoyé.
-            contexte = {
-                "reunion": reunion,
-                "contrat": reunion.contrat,
-                "point": point,
-                "form": form,
-                "message": message,
-            }
-            return render(request, "suivi/point_form.html", contexte, status=statut)
+        if form.conflit or niveau == "erreur":
+            # Sans JavaScript, la page du point revient avec le texte envoyé (conflit ou saisie refusée).
+            return render(
+                request,
+                "suivi/point_form.html",
+                {
+                    "reunion": reunion,
+                    "contrat": reunion.contrat,
+                    "point": point,
+                    "form": form,
+                    "message": message,
+                    "recharger": reverse("suivi:ordre_du_jour", args=[reunion.pk]) + f"#point-{point.pk}",
+                },
+                status=statut,
+            )
         return redirect(reverse("suivi:ordre_du_jour", args=[reunion.pk]) + f"#point-{point.pk}")
-    reponse = render(
+    return render(
         request,
         "suivi/ordre_du_jour.html#etat-point",
-        {"point": point, "message": message, "niveau": niveau, "version": point.modifie_le.isoformat()},
+        {
+            "reunion": reunion,
+            "point": point,
+            "form": form,
+            "message": message,
+            "niveau": niveau,
+            # La nouvelle version ne remplace celle du formulaire qu'après un enregistrement réussi.
+            "version": point.modifie_le.isoformat() if niveau == "succes" else "",
+            "recharger": reverse("suivi:ordre_du_jour", args=[reunion.pk]) + f"#point-{point.pk}",
+        },
+        status=statut,
     )
-    # htmx n'insère pas les réponses d'erreur par défaut : on garde 200 et on montre le message.
-    reponse.status_code = 200 if request.htmx else statut
-    return reponse
 
 
 @require_POST
@@ -370,7 +409,8 @@ def decision_ajouter(request, pk, point):
     erreur = ""
     if form.is_valid():
         try:
-            services.ajouter_decision(point, request.user, **form.cleaned_data)
+            with concurrence.verrou(request, reunion):  # un ajout : pas de version, mais pas pendant la validation
+                services.ajouter_decision(point, request.user, **form.cleaned_data)
             form = DecisionForm(membres=membres, prefix=f"d{point.pk}")
         except ValidationError as e:
             erreur = " ".join(e.messages)
@@ -399,7 +439,8 @@ def decision_supprimer(request, pk):
     decision = get_object_or_404(Decision.objects.select_related("point__reunion"), pk=pk)
     reunion = reunion_visible(request, decision.point.reunion_id, pour_animer=True)
     try:
-        services.supprimer_decision(decision)
+        with concurrence.verrou(request, reunion):
+            services.supprimer_decision(decision)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect(reverse("suivi:ordre_du_jour", args=[reunion.pk]) + f"#point-{decision.point_id}")
@@ -411,13 +452,27 @@ def decision_statut(request, pk):
     reunion = reunion_visible(request, decision.point.reunion_id)
     if not (peut_animer_reunions(request.user, reunion.contrat) or decision.responsable_id == request.user.pk):
         raise PermissionDenied
-    form = StatutDecisionForm(request.POST)
-    if form.is_valid():
-        services.changer_statut_decision(decision, form.cleaned_data["statut"])
-        messages.success(request, f"Décision marquée « {decision.get_statut_display()} ».")
     retour = request.POST.get("retour", "")
     if not url_has_allowed_host_and_scheme(retour, allowed_hosts=None):
         retour = reverse("suivi:ordre_du_jour", args=[reunion.pk])
+    with concurrence.verrou(request, decision):
+        form = StatutDecisionForm(
+            request.POST,
+            initial={"statut": decision.statut},
+            instance_version=decision.modifie_le.isoformat(),
+            objet_version=decision,
+            champs_version=("statut",),
+        )
+        if form.is_valid():
+            services.changer_statut_decision(decision, form.cleaned_data["statut"])
+            messages.success(request, f"Décision marquée « {decision.get_statut_display()} ».")
+    if form.conflit:
+        return render(
+            request,
+            "suivi/decision_statut.html",
+            {"reunion": reunion, "contrat": reunion.contrat, "decision": decision, "form": form, "retour": retour},
+            status=concurrence.statut(form),
+        )
     return redirect(retour)
 
 
@@ -425,7 +480,8 @@ def decision_statut(request, pk):
 def reunion_valider(request, pk):
     reunion = reunion_visible(request, pk, pour_animer=True)
     try:
-        services.valider_compte_rendu(reunion, request.user)
+        with concurrence.verrou(request, reunion):  # aucun point ne s'enregistre pendant la validation
+            services.valider_compte_rendu(reunion, request.user)
         messages.success(request, "Le compte rendu est validé : il ne se modifie plus (rectificatifs possibles).")
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
@@ -436,7 +492,8 @@ def reunion_valider(request, pk):
 def reunion_annuler(request, pk):
     reunion = reunion_visible(request, pk, pour_animer=True)
     try:
-        services.annuler_reunion(reunion)
+        with concurrence.verrou(request, reunion):
+            services.annuler_reunion(reunion)
         messages.success(request, "La réunion est annulée.")
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
@@ -481,12 +538,21 @@ def valeurs_pmi(request, slug):
     contrat = contrat_visible(request, slug)
     if not peut_saisir_valeurs(request.user, contrat):
         raise PermissionDenied
-    form = ValeursPmiForm(request.POST or None, contrat=contrat)
-    if request.method == "POST" and form.is_valid():
-        services.enregistrer_valeurs(contrat, request.user, form.valeurs())
-        messages.success(request, "Les valeurs des indicateurs PMI sont enregistrées.")
-        return redirect("suivi:tableau_pmi", contrat.slug)
-    return render(request, "suivi/valeurs_pmi.html", {"contrat": contrat, "form": form})
+    # Les valeurs appartiennent au contrat : sa ligne est le verrou de toute saisie de valeurs (PMI ou fiche).
+    with concurrence.verrou(request, contrat):
+        form = ValeursPmiForm(
+            request.POST or None,
+            contrat=contrat,
+            instance_version=concurrence.CONTENU,
+            historiques=[ValeurIndicateur.history.filter(contrat_id=contrat.pk)],
+        )
+        if request.method == "POST" and form.is_valid():
+            services.enregistrer_valeurs(contrat, request.user, form.valeurs())
+            messages.success(request, "Les valeurs des indicateurs PMI sont enregistrées.")
+            return redirect("suivi:tableau_pmi", contrat.slug)
+    return render(
+        request, "suivi/valeurs_pmi.html", {"contrat": contrat, "form": form}, status=concurrence.statut(form)
+    )
 
 
 # --- Relevés qualitatifs -------------------------------------------------------------------------
@@ -530,13 +596,25 @@ def valeurs_fiche(request, pk):
     fiche = fiche_visible(request, pk)
     if not peut_modifier_fiche(request.user, fiche):
         raise PermissionDenied
-    series = tableaux.series_indicateurs(fiche.contrat, list(fiche.indicateurs_quantitatifs.all()))
-    form = ValeursFicheForm(request.POST or None, fiche=fiche, series=series)
-    if request.method == "POST" and form.is_valid():
-        services.enregistrer_valeurs_fiche(fiche, request.user, form.valeurs())
-        messages.success(request, "Les valeurs des indicateurs sont enregistrées.")
-        return redirect("suivi:releves_fiche", fiche.pk)
-    return render(request, "suivi/valeurs_fiche.html", {"fiche": fiche, "contrat": fiche.contrat, "form": form})
+    with concurrence.verrou(request, fiche.contrat):  # le même verrou que le tableau PMI (valeurs partagées)
+        series = tableaux.series_indicateurs(fiche.contrat, list(fiche.indicateurs_quantitatifs.all()))
+        form = ValeursFicheForm(
+            request.POST or None,
+            fiche=fiche,
+            series=series,
+            instance_version=concurrence.CONTENU,
+            historiques=[ValeurIndicateur.history.filter(contrat_id=fiche.contrat_id)],
+        )
+        if request.method == "POST" and form.is_valid():
+            services.enregistrer_valeurs_fiche(fiche, request.user, form.valeurs())
+            messages.success(request, "Les valeurs des indicateurs sont enregistrées.")
+            return redirect("suivi:releves_fiche", fiche.pk)
+    return render(
+        request,
+        "suivi/valeurs_fiche.html",
+        {"fiche": fiche, "contrat": fiche.contrat, "form": form},
+        status=concurrence.statut(form),
+    )
 
 
 def releve_creer(request, pk):
@@ -601,25 +679,26 @@ def releve_modifier(request, pk):
     releve = releve_visible(request, pk)
     if not peut_modifier_releve(request.user, releve):
         raise PermissionDenied
-    form = ReleveForm(
-        request.POST or None,
-        request.FILES or None,
-        instance=releve,
-        fiche=releve.fiche,
-        instance_version=releve.modifie_le.isoformat(),
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
+    with concurrence.verrou(request, releve):
+        form = ReleveForm(
+            request.POST or None,
+            request.FILES or None,
+            instance=releve,
+            fiche=releve.fiche,
+            instance_version=releve.modifie_le.isoformat(),
+        )
+        if request.method == "POST" and form.is_valid():
             champs = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "piece")}
             services.modifier_releve(releve, **champs)
             if form.cleaned_data.get("piece"):
                 services.ajouter_piece(releve, request.user, form.cleaned_data["piece"])
-        messages.success(request, "Le relevé est enregistré.")
-        return redirect("suivi:releve", releve.pk)
+            messages.success(request, "Le relevé est enregistré.")
+            return redirect("suivi:releve", releve.pk)
     return render(
         request,
         "suivi/releve_form.html",
         {"fiche": releve.fiche, "contrat": releve.fiche.contrat, "form": form, "releve": releve},
+        status=concurrence.statut(form),
     )
 
 
@@ -657,32 +736,40 @@ def collecte_programmer(request, pk):
         raise PermissionDenied
     if not peut_animer_reunions(request.user, fiche.contrat):
         raise PermissionDenied
-    collecte = CollecteIndicateur.objects.filter(indicateur=indicateur).first()
-    initial = (
-        {
-            "periodicite": collecte.periodicite,
-            "prochaine_echeance": collecte.prochaine_echeance,
-            "collecteurs": list(collecte.collecteurs.all()),
-        }
-        if collecte
-        else {}
-    )
-    form = CollecteForm(request.POST or None, membres=services.membres_du_comite(fiche.contrat), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        collecte, _ = CollecteIndicateur.objects.update_or_create(
-            indicateur=indicateur,
-            defaults={
-                "periodicite": form.cleaned_data["periodicite"],
-                "prochaine_echeance": form.cleaned_data["prochaine_echeance"],
-            },
+    with concurrence.verrou(request, indicateur):  # la programmation n'existe pas toujours : l'indicateur la porte
+        collecte = CollecteIndicateur.objects.filter(indicateur=indicateur).first()
+        initial = (
+            {
+                "periodicite": collecte.periodicite,
+                "prochaine_echeance": collecte.prochaine_echeance,
+                "collecteurs": list(collecte.collecteurs.all()),
+            }
+            if collecte
+            else {}
         )
-        collecte.collecteurs.set(form.cleaned_data["collecteurs"])
-        messages.success(request, "Le recueil est programmé.")
-        return redirect("suivi:releves_fiche", fiche.pk)
+        form = CollecteForm(
+            request.POST or None,
+            membres=services.membres_du_comite(fiche.contrat),
+            initial=initial,
+            instance_version=concurrence.CONTENU,
+            objet_version=collecte,
+        )
+        if request.method == "POST" and form.is_valid():
+            collecte, _ = CollecteIndicateur.objects.update_or_create(
+                indicateur=indicateur,
+                defaults={
+                    "periodicite": form.cleaned_data["periodicite"],
+                    "prochaine_echeance": form.cleaned_data["prochaine_echeance"],
+                },
+            )
+            collecte.collecteurs.set(form.cleaned_data["collecteurs"])
+            messages.success(request, "Le recueil est programmé.")
+            return redirect("suivi:releves_fiche", fiche.pk)
     return render(
         request,
         "suivi/collecte_form.html",
         {"indicateur": indicateur, "fiche": fiche, "contrat": fiche.contrat, "form": form},
+        status=concurrence.statut(form),
     )
 
 

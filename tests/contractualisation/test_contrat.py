@@ -115,7 +115,7 @@ def test_modification_concurrente_refusee(client, acteurs, contrat13):
         url, {"statut": "projet_transmis", "date_projet_transmis": "2025-06-01", "version": version_lue}
     )
     page = reponse.content.decode().replace("&#x27;", "'")
-    assert reponse.status_code == 200
+    assert reponse.status_code == 409  # refus pour modification concurrente (issue 12 : 409, plus 200)
     assert "modifié par quelqu'un d'autre" in page
     assert 'value="2025-06-01"' in page
     contrat13.refresh_from_db()
@@ -156,6 +156,7 @@ def test_signataires(client, acteurs, contrat13):
     client.force_login(acteurs["referent_prefecture13"])
     url = reverse("contractualisation:signataires_modifier", args=[contrat13.slug])
     data = {
+        "contrat-version": Contrat.objects.get(pk=contrat13.pk).modifie_le.isoformat(),  # la version du contrat
         "signataires-TOTAL_FORMS": 1,
         "signataires-INITIAL_FORMS": 0,
         "signataires-0-qualite": "prefet",
@@ -240,6 +241,7 @@ def test_la_page_du_contrat_en_cache_suit_chaque_modification(client, acteurs, c
     client.post(
         url,
         {
+            "contrat-version": Contrat.objects.get(pk=contrat13.pk).modifie_le.isoformat(),
             "signataires-TOTAL_FORMS": 1,
             "signataires-INITIAL_FORMS": 0,
             "signataires-0-qualite": "prefet",

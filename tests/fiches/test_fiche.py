@@ -80,11 +80,24 @@ def test_deux_sessions_la_seconde_est_refusee_et_voit_les_deux_versions(acteurs,
     assert "Texte Alice" in page and "Texte de Bob" in page  # la leur et la sienne
     fiche13.refresh_from_db()
     assert fiche13.description == "Texte Alice"
-    # Bob fusionne puis enregistre avec la nouvelle version : accepté.
-    nouvelle = reponse.context["version"]["version"].value()
+    # Le formulaire réaffiché garde la version ouverte par Bob : un second clic sur « Enregistrer » n'écrase pas.
+    assert reponse.context["version"]["version"].value() == v_bob
     bob.post(
         url_section(fiche13, "description"),
-        {"rubrique-version": nouvelle, "description-description": "Texte Alice\nTexte de Bob"},
+        {"rubrique-version": v_bob, "description-description": "Texte Alice\nTexte de Bob"},
+    )
+    fiche13.refresh_from_db()
+    assert fiche13.description == "Texte Alice"
+    # Bob fusionne puis choisit de remplacer la version qui vient de lui être montrée : accepté.
+    montree = reponse.context["version"].instance_version
+    bob.post(
+        url_section(fiche13, "description"),
+        {
+            "rubrique-version": v_bob,
+            "rubrique-version_vue": montree,
+            "rubrique-remplacer": "1",
+            "description-description": "Texte Alice\nTexte de Bob",
+        },
     )
     fiche13.refresh_from_db()
     assert fiche13.description == "Texte Alice\nTexte de Bob"

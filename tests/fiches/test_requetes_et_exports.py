@@ -182,9 +182,11 @@ def test_exemples_tenus_par_l_administration_nationale(client, acteurs):
     client.force_login(acteurs["admin_dgcs"])
     assert "ADSEAAV" in client.get(url).content.decode()
     exemple = ExempleIndicateur.objects.get(libelle="Nombre d'ETP recruté pour l'ADSEAAV")
+    url = reverse("contractualisation:referentiel_modifier", args=["exemples-indicateurs", exemple.pk])
     reponse = client.post(
-        reverse("contractualisation:referentiel_modifier", args=["exemples-indicateurs", exemple.pk]),
+        url,
         {
+            "version": client.get(url).context["form"]["version"].value(),  # la version que porte la page
             "objectif": exemple.objectif_id,
             "type": "quantitatif",
             "libelle": "Nombre d'ETP recrutés",

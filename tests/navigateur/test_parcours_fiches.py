@@ -1,6 +1,9 @@
 """Parcours d'un contributeur : il crée une fiche, remplit chaque rubrique sur place (htmx), insère un
 indicateur guidé en un clic, consulte l'historique ; une seconde personne voit son enregistrement périmé refusé."""
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -120,17 +123,27 @@ def test_contributeur_remplit_une_fiche_et_le_second_enregistrement_perime_est_r
 
     rubrique.locator("textarea").fill("Version du contributeur : examens de juin.")
     rubrique.get_by_role("button", name="Enregistrer la rubrique").click()
-    expect(page.get_by_text("Modification concurrente : rien n'a été écrasé")).to_be_visible()
-    expect(page.locator(".ce-version-enregistree")).to_contain_text("Version de la référente")
+    expect(page.get_by_text("Modification concurrente : votre saisie n'a pas été enregistrée")).to_be_visible()
+    expect(page.locator(".ce-conflit")).to_contain_text("Version de la référente")
+    if os.environ.get("CE_CAPTURES"):
+        page.locator(".ce-conflit").scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(os.environ["CE_CAPTURES"]) / "concurrence-rubrique.png"))
     expect(page.locator("section.ce-rubrique--edition textarea")).to_have_value(
         "Version du contributeur : examens de juin."
     )
     assert violations_graves(page) == []
-    # Il fusionne les deux textes et enregistre : accepté.
+    # Il fusionne les deux textes ; « Enregistrer » de nouveau est encore refusé (rien ne s'écrase sans le vouloir).
     page.locator("section.ce-rubrique--edition textarea").fill(
         "Version de la référente : prévoir un tuteur remplaçant. Version du contributeur : examens de juin."
     )
-    enregistrer(page, page.locator("section.ce-rubrique--edition"))
+    page.get_by_role("button", name="Enregistrer la rubrique").click()
+    expect(page.locator(".ce-conflit")).to_be_visible()
+    expect(page.locator("section.ce-rubrique--edition textarea")).to_have_value(
+        "Version de la référente : prévoir un tuteur remplaçant. Version du contributeur : examens de juin."
+    )
+    # Il choisit de remplacer la version qu'il vient de voir par la sienne : accepté.
+    page.get_by_role("button", name="Remplacer la version actuelle par la mienne").click()
+    expect(page.locator("#rubrique-points_vigilance")).to_contain_text("Rubrique enregistrée.")
     expect(page.locator("#rubrique-points_vigilance")).to_contain_text(
         "prévoir un tuteur remplaçant. Version du contributeur"
     )

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from pratiques import services
 from pratiques.enums import Accord, StatutPratique
-from pratiques.models import AvisMembre, Seance
+from pratiques.models import AvisMembre, Pratique, Seance
 
 from .conftest import pratique
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def statut(client, p, vers, **champs):
-    return client.post(reverse("pratiques:transition", args=[p.pk]), {"vers": vers, **champs})
+    # La version que porte la page d'instruction : le statut lu à son ouverture (core.concurrence).
+    version = Pratique.objects.get(pk=p.pk).statut
+    return client.post(reverse("pratiques:transition", args=[p.pk]), {"vers": vers, "version": version, **champs})
 
 
 @pytest.fixture
@@ -285,8 +287,8 @@ def test_changement_de_statut_concurrent_detecte(client, comite):
     client.force_login(comite["onpe"])
     # un autre membre a déjà passé la pratique en examen ; cette page avait été ouverte au statut « recevable »
     services.changer_statut(p, "en_examen", comite["association"])
-    reponse = statut(client, p, "complements", motif="Précisez.", statut_lu="recevable")
-    assert reponse.status_code == 400
+    reponse = statut(client, p, "complements", motif="Précisez.", version="recevable")
+    assert reponse.status_code == 409  # refus pour modification concurrente (issue 12 : 409, plus 400)
     assert "Un autre membre a fait passer la pratique au statut « En examen »" in reponse.content.decode()
     p.refresh_from_db()
     assert p.statut == StatutPratique.EN_EXAMEN

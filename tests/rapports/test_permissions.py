@@ -70,8 +70,11 @@ def test_redaction_selon_la_matrice(client, acteurs, rapport, acteur):
 def test_chemin_du_rapport_selon_la_matrice(client, acteurs, rapport, acteur):
     client.force_login(acteurs[acteur])
     url = reverse("rapports:etape", args=[rapport.contrat.slug, 2025])
-    assert client.get(url).status_code == (200 if acteur in AVANCEMENT else 403), acteur
-    reponse = client.post(url, {"date": "2026-06-10", "avis_odpe": "favorable"})
+    page = client.get(url)
+    assert page.status_code == (200 if acteur in AVANCEMENT else 403), acteur
+    # La version que porte la page (l'étape où en est le rapport, core.concurrence), comme dans un navigateur.
+    version = page.context["form"]["version"].value() if page.status_code == 200 else ""
+    reponse = client.post(url, {"date": "2026-06-10", "avis_odpe": "favorable", "version": version})
     assert reponse.status_code == (302 if acteur in AVANCEMENT else 403), acteur
     rapport.refresh_from_db()
     assert (rapport.etape == EtapeRapport.AVIS_ODPE) == (acteur in AVANCEMENT)

@@ -61,7 +61,7 @@ def test_redaction_historisee_et_conflit_detecte(client, contrat, acteurs):
     assert reponse.status_code == 302
     # Un second rédacteur avait ouvert la page avant : son enregistrement est refusé, sa saisie conservée.
     reponse = client.post(url, {"synthese_globale": "Texte concurrent", "perspectives": "P", "version": version})
-    assert reponse.status_code == 200
+    assert reponse.status_code == 409  # refus pour modification concurrente (issue 12 : 409, plus 200)
     page = reponse.content.decode()
     assert "modifié par quelqu&#x27;un d&#x27;autre" in page and "Texte concurrent" in page
     rapport.refresh_from_db()

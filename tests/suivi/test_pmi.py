@@ -15,6 +15,10 @@ from . import fabriques
 pytestmark = pytest.mark.django_db
 
 
+def version_de_la_page(client, url):
+    return client.get(url).context["form"]["version"].value()
+
+
 def ligne(tableau, numero):
     return next(x for x in tableau["lignes"] if x.indicateur.numero == numero)
 
@@ -93,12 +97,13 @@ def test_saisie_des_valeurs_en_francais_avec_erreur_sous_le_champ(client, acteur
     assert client.get(url).status_code == 200
     champ_naissances = f"v-{pk('pmi-01')}-2025-0"
     champ_epp = f"v-{pk('pmi-02')}-2025-0"
-    page = client.post(url, {champ_naissances: "19 842", champ_epp: "beaucoup"}).content.decode()
+    v = version_de_la_page(client, url)  # la version que porte le formulaire (core.concurrence)
+    page = client.post(url, {"version": v, champ_naissances: "19 842", champ_epp: "beaucoup"}).content.decode()
     assert "Saisissez un nombre" in page and 'value="19 842"' in page
-    assert client.post(url, {champ_naissances: "19 842", champ_epp: "4 120,0"}).status_code == 302
+    assert client.post(url, {"version": v, champ_naissances: "19 842", champ_epp: "4 120,0"}).status_code == 302
     assert ligne(tableau_pmi(contrat13), 4).realise[0] == Decimal("20.8")
     # Vider une case efface la valeur.
-    client.post(url, {champ_naissances: "", champ_epp: "4120"})
+    client.post(url, {"version": version_de_la_page(client, url), champ_naissances: "", champ_epp: "4120"})
     assert ligne(tableau_pmi(contrat13), 4).realise[0] is None
 
 
@@ -110,11 +115,15 @@ def test_valeurs_de_fiche_et_graphique_cible_atteint(client, acteurs, contrat13)
     )
     client.force_login(acteurs["contributeur_cd13"])
     url = reverse("suivi:valeurs_fiche", args=[fiche.pk])
-    reponse = client.post(url, {f"v-{propre.pk}-2025": "96", f"v-{rattache.pk}-2025": "4 120"})
+    reponse = client.post(
+        url, {"version": version_de_la_page(client, url), f"v-{propre.pk}-2025": "96", f"v-{rattache.pk}-2025": "4 120"}
+    )
     assert reponse.status_code == 302
     # La valeur de l'indicateur rattaché est celle du contrat : elle apparaît au tableau PMI sans autre saisie.
     assert ligne(tableau_pmi(contrat13), 2).realise[0] == Decimal("4120")
     page = client.get(reverse("suivi:releves_fiche", args=[fiche.pk])).content.decode()
     assert 'class="ce-graphique"' in page and ">120<" in page and ">96<" in page
-    client.post(url, {f"v-{propre.pk}-2025": "", f"v-{rattache.pk}-2025": "4120"})
+    client.post(
+        url, {"version": version_de_la_page(client, url), f"v-{propre.pk}-2025": "", f"v-{rattache.pk}-2025": "4120"}
+    )
     assert not propre.valeurs.exists()

@@ -145,9 +145,11 @@ def test_collecte_programmee_et_rappel_aux_collecteurs(client, acteurs, contrat1
     fiche = fabriques.fiche(contrat13)
     indicateur = fabriques.indicateur_qualitatif(fiche)
     client.force_login(acteurs["referent_cd13"])
+    url = reverse("suivi:collecte", args=[indicateur.pk])
     reponse = client.post(
-        reverse("suivi:collecte", args=[indicateur.pk]),
+        url,
         {
+            "version": client.get(url).context["form"]["version"].value(),  # la version que porte la page
             "periodicite": "trimestrielle",
             "prochaine_echeance": timezone.localdate().isoformat(),
             "collecteurs": [acteurs["contributeur_ddets13"].pk],

@@ -231,12 +231,14 @@ def test_modifier_l_ordre_du_jour_et_la_date_reinvite(client, acteurs, contrat13
     mail.outbox.clear()
     client.force_login(referent)
     url = reverse("suivi:reunion_modifier", args=[reunion.pk])
-    assert client.get(url).status_code == 200
+    page = client.get(url)
+    assert page.status_code == 200
     jour = (timezone.localdate() + timedelta(days=12)).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(
             url,
             {
+                "version": page.context["form"]["version"].value(),  # la version que porte la page
                 "type": "comite_pilotage",
                 "jour": jour,
                 "heure": "09:30",
