@@ -449,9 +449,11 @@ class CheminRapport(Chemin):
         services.ouvrir_rapport(self.contrat, 2025, acteurs["referent_cd13"])
         client.force_login(acteurs["referent_cd13"])
         self.url = reverse("rapports:etape", args=[self.contrat.slug, 2025])
+        # La version du formulaire d'étape (core/concurrence.py) : l'étape lue à l'ouverture de la page.
+        self.version = client.get(self.url).context["form"]["version"].value()
 
     def donnees(self):
-        return {"date": "2026-05-04", "commentaire": self.texte_garde}
+        return {"date": "2026-05-04", "commentaire": self.texte_garde, "version": self.version}
 
     def url_telechargement(self, objet):
         return reverse("rapports:document", args=[self.contrat.slug, 2025, objet.pk])
