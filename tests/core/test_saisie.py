@@ -252,7 +252,8 @@ def cas_etape_du_rapport(client, acteurs, contrat13):
     rapport_de(contrat13, acteurs)
     connecte(client, acteurs["referent_cd13"])
     url = reverse("rapports:etape", args=[contrat13.slug, 2025])
-    return url, {"date": "2026-05-01"}, "commentaire", COMMENTAIRE, "Le texte"
+    version = client.get(url).context["form"]["version"].value()  # concurrence optimiste : l'étape lue
+    return url, {"date": "2026-05-01", "version": version}, "commentaire", COMMENTAIRE, "Le texte"
 
 
 def espace13():
@@ -304,7 +305,7 @@ def cas_avis_du_comite(client, acteurs, contrat13):
 def cas_motif_du_comite(client, acteurs, contrat13):
     p = une_pratique(statut=StatutPratique.EN_EXAMEN)
     connecte(client, membre_du_comite(acteurs))
-    donnees = {"vers": "complements", "statut_lu": p.statut}
+    donnees = {"vers": "complements", "version": p.statut}
     return reverse("pratiques:transition", args=[p.pk]), donnees, "motif", 2000, "Le texte"
 
 

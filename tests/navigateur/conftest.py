@@ -20,7 +20,11 @@ ARGS = [
 
 @pytest.fixture(scope="session")
 def navigateur():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Les assertions attendent autant que les actions : sous la charge de la CI (deux processus de tests, un
+    # navigateur chacun), une réponse htmx peut dépasser les 5 s par défaut de Playwright.
+    expect.set_options(timeout=15000)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -117,7 +117,7 @@ def test_le_lien_des_complements_expire_aussi(client, comite):
     client.force_login(comite["onpe"])
     client.post(
         reverse("pratiques:transition", args=[p.pk]),
-        {"vers": "complements", "motif": "Précisez le coût.", "statut_lu": p.statut},
+        {"vers": "complements", "motif": "Précisez le coût.", "version": p.statut},
     )
     lien = lien_du_courriel(mail.outbox[-1])
     assert "valable 30 jours" in mail.outbox[-1].body
