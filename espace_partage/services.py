@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Value
 from django.utils import timezone
 
 from core.models import Departement, Region
+from core.taches import lancer
 
 from . import antivirus
 from .enums import Analyse, Niveau
@@ -109,7 +110,7 @@ def ajouter_version(ressource, user, fichier):
     if version.analyse == Analyse.EN_ATTENTE:
         from .tasks import analyser_version
 
-        transaction.on_commit(lambda: analyser_version.delay(version.pk))
+        lancer(analyser_version, version.pk)
     return version
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from core.taches import lancer
 from fiches.models import Fiche
 
 from .enums import StatutDecision, StatutReleve, StatutReunion, TypeNotification
@@ -53,7 +54,7 @@ def planifier_reunion(contrat, auteur, *, fiches, utilisateurs=(), externes=(), 
     )
     from .tasks import envoyer_invitations
 
-    transaction.on_commit(lambda: envoyer_invitations.delay(reunion.pk))
+    lancer(envoyer_invitations, reunion.pk)
     return reunion
 
 
@@ -96,7 +97,7 @@ def modifier_reunion(reunion, auteur, *, fiches, utilisateurs, externes=(), **ch
     )
     from .tasks import envoyer_invitations
 
-    transaction.on_commit(lambda: envoyer_invitations.delay(reunion.pk))
+    lancer(envoyer_invitations, reunion.pk)
     return reunion
 
 
