@@ -170,10 +170,9 @@ def cle_progression(annee, cle):
 
 
 def fichier_pret(annee):
+    """Le nom du classeur à jour dans le stockage (à lire par `default_storage.open`, local ou S3), ou None."""
     nom = nom_fichier(annee, cle_donnees(annee))
-    if not default_storage.exists(nom):
-        return None
-    return default_storage.path(nom) if hasattr(default_storage, "path") else nom
+    return nom if default_storage.exists(nom) else None
 
 
 def etat_export(annee, etat=None):
