@@ -313,3 +313,20 @@ def test_sante_decrit_chaque_partie(client, settings, redis_jetable, monkeypatch
 
     # La vue du banc de charge ne regarde rien.
     assert client.get(reverse("sante_vivant")).content == b"ok"
+
+
+def test_deux_instances_sur_le_meme_redis_ne_partagent_rien(redis_jetable):
+    from config.settings import prefixe_de_cache
+    from core.cache import CacheTolerant
+
+    recette = prefixe_de_cache({"HOST": "db-recette", "PORT": 5432, "NAME": "contrat_enfance"})
+    production = prefixe_de_cache({"HOST": "db", "PORT": 5432, "NAME": "contrat_enfance"})
+    assert recette != production and recette.startswith("contrat_enfance-")
+    a, b = (CacheTolerant(redis_jetable.url, {"KEY_PREFIX": p}) for p in (recette, production))
+    a.set("perimetre:1", "droits de la recette")
+    assert b.get("perimetre:1") is None
+    redis_jetable.client().lpush("celery", "une tâche")
+    b.set("x", 1)
+    a.clear()  # les clés de l'instance seulement : ni l'autre instance, ni les files de Celery
+    assert a.get("perimetre:1") is None and b.get("x") == 1
+    assert redis_jetable.taches_publiees() == 1
