@@ -125,6 +125,9 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Une base injoignable répond vite « en panne » (/sante/ : 503) au lieu de bloquer un worker gunicorn.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DB_DELAI_CONNEXION", "5")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})

@@ -1,8 +1,8 @@
 """Le cache Redis de la production, qui ne fait jamais tomber une page.
 
-Redis injoignable (arrêté, redémarré, réseau coupé, saturé au-delà des délais courts des `OPTIONS`) : chaque
-opération se comporte comme un cache vide — `get` rend la valeur par défaut, `add`/`set`/`delete` ne font rien,
-`incr` lève `ValueError` (ce que django-ratelimit lit comme « compteur indisponible » : avec
+Redis injoignable ou en erreur (arrêté, redémarré, réseau coupé, plein, saturé au-delà des délais courts des
+`OPTIONS`) : chaque opération se comporte comme un cache vide — `get` rend la valeur par défaut, `add`/`set`/`delete`
+ne font rien, `incr` lève `ValueError` (ce que django-ratelimit lit comme « compteur indisponible » : avec
 `RATELIMIT_FAIL_OPEN`, les limites ne s'appliquent pas pendant la panne). Les pages sont calculées, les sessions
 `cached_db` lues en base.
 
@@ -21,14 +21,14 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger("core.cache")
 
-# Les erreurs d'une panne (réseau, délai dépassé, Redis qui charge ses données). OSError : une erreur de socket
-# que redis-py n'a pas enveloppée (résolution du nom d'hôte, notamment).
-ERREURS_DE_PANNE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Les erreurs d'une panne : réseau, délai dépassé, Redis qui charge ses données, plein (OOM), en lecture seule, ou
+# autre chose que Redis à cette adresse (RedisError les couvre toutes). OSError : une erreur de socket que redis-py
+# n'a pas enveloppée (résolution du nom d'hôte, notamment). Pour un cache, toutes valent « absent ».
+ERREURS_DE_PANNE = (RedisError, OSError)
 INTERVALLE_JOURNAL = 60
 
 

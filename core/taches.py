@@ -15,14 +15,15 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from kombu.exceptions import OperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 from .models import TacheEnAttente
 
 logger = logging.getLogger("core.taches")
 
-ERREURS_DE_BROKER = (OperationalError, RedisConnectionError, RedisTimeoutError, OSError)
+# Connexion ou publication refusée (kombu enveloppe les erreurs de connexion ; un Redis plein ou en lecture seule
+# répond par une erreur Redis).
+ERREURS_DE_BROKER = (OperationalError, RedisError, OSError)
 LOT = 50
 
 

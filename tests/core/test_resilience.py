@@ -330,3 +330,18 @@ def test_deux_instances_sur_le_meme_redis_ne_partagent_rien(redis_jetable):
     a.clear()  # les clés de l'instance seulement : ni l'autre instance, ni les files de Celery
     assert a.get("perimetre:1") is None and b.get("x") == 1
     assert redis_jetable.taches_publiees() == 1
+
+
+def test_redis_plein_est_un_cache_vide_pas_une_erreur(redis_jetable):
+    from core.cache import CacheTolerant
+
+    cache = CacheTolerant(redis_jetable.url, {"KEY_PREFIX": "plein", "PAUSE_APRES_ECHEC": 0})
+    cache.set("deja", 1)
+    redis_jetable.client().config_set("maxmemory", 1)  # noeviction : toute écriture est refusée (OOM)
+    cache.set("nouvelle", "x" * 1000)  # ne lève pas
+    assert cache.add("autre", 1) is False and cache.get("nouvelle") is None
+    with pytest.raises(ValueError):
+        cache.incr("compteur")
+    redis_jetable.client().config_set("maxmemory", 0)
+    cache.set("nouvelle", "x")
+    assert cache.get("nouvelle") == "x" and cache.get("deja") is None  # clés de l'instance effacées au retour
