@@ -18,6 +18,7 @@ PUBLIQUES = {
     "reinitialisation_terminee",
     "accessibilite",
     "sante",
+    "sante_vivant",
     "pratiques:bibliotheque",
     "pratiques:detail",
     "pratiques:exporter",
