@@ -118,7 +118,7 @@ def pages_et_sessions():
         return [objet.pk] if objet else None
 
     reunion = premier("suivi.Reunion", contrat=contrat, points__isnull=False)
-    pages = [("vue triviale (plancher)", reverse("sante"), None)]
+    pages = [("vue triviale (plancher)", reverse("sante_vivant"), None)]
     candidates = [
         ("accueil DGCS (tous les contrats)", "accueil", [], s_nat),
         ("page d'un contrat", "contractualisation:contrat", [contrat.slug], s_ref),
@@ -176,7 +176,7 @@ def demarrer_gunicorn():
     )
     for _ in range(60):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/sante/", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/sante/vivant/", timeout=1)
             return processus
         except OSError:
             time.sleep(0.5)

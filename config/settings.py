@@ -6,12 +6,15 @@ exécutées dans le processus, e-mails affichés dans la console, fichiers dans 
 SECRET_KEY et ALLOWED_HOSTS.
 """
 
+import hashlib
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,10 +75,12 @@ INSTALLED_APPS = [
     "pratiques",
     "rapports",
     "demo",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.RenouvellementSession",
@@ -120,6 +125,9 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Une base injoignable répond vite « en panne » (/sante/ : 503) au lieu de bloquer un worker gunicorn.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", int(env("DB_DELAI_CONNEXION", "5")))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
@@ -218,6 +226,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Contrat Enfance <ne-pas-repondre@contrat-enfance.local>")
 
 REDIS_URL = env("REDIS_URL")
+# Délais courts vers Redis (cache et broker) : un Redis injoignable coûte peu à chaque requête (voir
+# ARCHITECTURE.md, « Quand une partie tombe »).
+REDIS_DELAI = float(env("REDIS_DELAI", "0.5"))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Sans broker, les tâches s'exécutent tout de suite dans le processus (démo, tests).
@@ -225,7 +236,13 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_DELAI
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_DELAI, "socket_timeout": 4 * REDIS_DELAI}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_DELAI
+CELERY_REDIS_SOCKET_TIMEOUT = 4 * REDIS_DELAI
 CELERY_BEAT_SCHEDULE = {
+    # Les tâches gardées en base pendant une panne du broker (core/taches.py) repartent à son retour.
+    "core-taches-en-attente": {"task": "core.tasks.rejouer_taches_en_attente", "schedule": timedelta(minutes=1)},
     "espace-partage-resume": {
         "task": "espace_partage.tasks.envoyer_resumes",
         "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
@@ -236,18 +253,39 @@ CELERY_BEAT_SCHEDULE = {
     "suivi-rappels-collectes": {"task": "suivi.tasks.rappeler_collectes", "schedule": timedelta(days=1)},
     "suivi-resumes-quotidiens": {"task": "suivi.tasks.envoyer_resumes_quotidiens", "schedule": timedelta(days=1)},
 }
-URL_SITE = env("URL_SITE", "http://127.0.0.1:8000")  # liens absolus des e-mails
+# Adresse publique du site, pour les liens absolus des e-mails (envoyés par Celery, sans requête).
+ADRESSE_SITE = env("ADRESSE_SITE", "http://127.0.0.1:8000")
 
+
+def prefixe_de_cache(base):
+    """Deux instances qui partagent un Redis (recette et production, deux départements…) n'ont pas la même
+    base : le préfixe en est tiré, lisible et rendu unique par une empreinte de l'hôte, du port et du nom."""
+    identite = f"{base.get('HOST') or ''}:{base.get('PORT') or ''}:{base.get('NAME') or ''}"
+    lisible = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(str(base.get("NAME") or "base")).stem)[:40]
+    return f"{lisible}-{hashlib.sha256(identite.encode()).hexdigest()[:8]}"
+
+
+CACHE_PREFIXE = env("CACHE_PREFIXE") or prefixe_de_cache(DATABASES["default"])
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            # Un Redis injoignable est un cache vide, jamais une erreur (core/cache.py).
+            "BACKEND": "core.cache.CacheTolerant",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_PREFIXE,
+            "OPTIONS": {"socket_connect_timeout": REDIS_DELAI, "socket_timeout": REDIS_DELAI},
+            "PAUSE_APRES_ECHEC": float(env("CACHE_PAUSE_APRES_ECHEC", "2")),
+        }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_PREFIXE}
     )
 }
 # Avec Redis (production), la session est lue dans le cache et écrite aussi en base (rien de perdu au
-# redémarrage de Redis) : une requête SQL de moins par page.
+# redémarrage de Redis) : une requête SQL de moins par page. Cache injoignable : lue en base.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Cache injoignable : les limites de débit (connexion, formulaire public des pratiques) ne s'appliquent pas
+# (le verrouillage des comptes par django-axes, en base, reste actif) ; core.cache l'écrit dans le journal.
+RATELIMIT_FAIL_OPEN = True
 
 CONTRAT_ENFANCE = {
     "TAILLE_MAX_FICHIER": int(env("TAILLE_MAX_FICHIER_MO", "20")) * 1024 * 1024,
@@ -258,13 +296,30 @@ CLAMD_HOST = env("CLAMD_HOST", "")
 CLAMD_PORT = int(env("CLAMD_PORT", "3310"))
 CLAMD_TIMEOUT = float(env("CLAMD_TIMEOUT", "30"))
 FICHIERS_X_ACCEL_PREFIXE = env("FICHIERS_X_ACCEL_PREFIXE", "")
-ADRESSE_SITE = env("ADRESSE_SITE", "http://127.0.0.1:8000")  # liens absolus des e-mails envoyés par Celery
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+}
+
+# Content-Security-Policy de chaque page (django-csp) : aucun script en ligne ni eval (htmx configuré sans eval
+# dans templates/base.html), scripts et styles servis par l'application seulement. La réponse qui porte déjà son
+# propre en-tête (téléchargements : « default-src 'none'; sandbox ») le garde : le middleware ne l'écrase pas.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -12,7 +12,6 @@ import struct
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
 
 from .enums import Analyse
 
@@ -58,23 +57,16 @@ def statut_initial():
     return Analyse.EN_ATTENTE if configure() else Analyse.NON_ANALYSE
 
 
-def _envoyer(objet):
-    from kombu.exceptions import OperationalError
-
+def programmer(objet):
+    """Programme l'analyse d'un fichier déposé (un FichierDepose) après la transaction qui l'enregistre, par le
+    seul chemin vers Celery (`core.taches.lancer` : broker injoignable, la tâche attend en base et repart à son
+    retour). Le fichier reste « en attente » (donc non servi) jusqu'à l'analyse ; `reprendre_analyses` rattrape
+    aussi ce qui aurait été perdu."""
+    from .taches import lancer
     from .tasks import analyser_fichier
 
-    try:
-        analyser_fichier.delay(objet._meta.label_lower, objet.pk)
-    except OperationalError:
-        journal.warning("Analyse antivirus de %s %s non programmée (broker indisponible)", objet._meta, objet.pk)
-
-
-def programmer(objet):
-    """Programme l'analyse d'un fichier déposé (un FichierDepose) après la transaction qui l'enregistre.
-    Si le broker ne répond pas, le fichier reste « en attente » (donc non servi) : `reprendre_analyses` le
-    reprend au passage suivant."""
     if objet.analyse == Analyse.EN_ATTENTE:
-        transaction.on_commit(lambda: _envoyer(objet))
+        lancer(analyser_fichier, objet._meta.label_lower, objet.pk)
 
 
 def analyser_objet(objet):
@@ -129,6 +121,6 @@ def reprendre_analyses():
             if objet.analyse != Analyse.EN_ATTENTE:
                 modele.objects.filter(pk=objet.pk).update(analyse=Analyse.EN_ATTENTE)
                 objet.analyse = Analyse.EN_ATTENTE
-            _envoyer(objet)
+            programmer(objet)
             repris += 1
     return repris

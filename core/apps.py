@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle : territoires, institutions, utilisateurs"
 
     def ready(self):
+        from . import checks  # noqa: F401  (contrôles de check --deploy)
+
         post_migrate.connect(charger_referentiels, sender=self, dispatch_uid="core_referentiels")
         from .models import Adhesion, Institution, TypeInstitution
         from .perimetre import oublier_perimetres

@@ -219,3 +219,24 @@ class FichierDepose(models.Model):
 
     def apres_analyse(self):
         """Appelé quand l'analyse change l'état du fichier (les modèles qui le montrent en cache s'en servent)."""
+
+
+class TacheEnAttente(models.Model):
+    """Une tâche Celery que le broker n'a pas pu prendre (Redis injoignable) : gardée en base et confiée au broker
+    à son retour (`core.taches.rejouer`). Les tâches sont idempotentes : une tâche rejouée deux fois ne fait
+    rien de plus."""
+
+    tache = models.CharField("nom de la tâche", max_length=200)
+    arguments = models.JSONField(default=list, blank=True)
+    arguments_nommes = models.JSONField("arguments nommés", default=dict, blank=True)
+    cree_le = models.DateTimeField("mise en attente le", auto_now_add=True)
+    essais = models.PositiveIntegerField("nouveaux essais", default=0)
+    derniere_erreur = models.CharField("dernière erreur", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "tâche en attente"
+        verbose_name_plural = "tâches en attente"
+
+    def __str__(self):
+        return f"{self.tache}{tuple(self.arguments)}"

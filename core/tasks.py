@@ -16,3 +16,11 @@ def analyser_fichier(modele, pk):
 @shared_task
 def reprendre_analyses():
     return antivirus.reprendre_analyses()
+
+
+@shared_task
+def rejouer_taches_en_attente():
+    """Confie au broker les tâches gardées en base pendant une panne (core/taches.py)."""
+    from .taches import rejouer
+
+    return rejouer()

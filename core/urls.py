@@ -28,4 +28,5 @@ urlpatterns = [
     path("mon-compte/mot-de-passe/", views.ChangementMotDePasse.as_view(), name="changement_mot_de_passe"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("sante/", views.sante, name="sante"),
+    path("sante/vivant/", views.vivant, name="sante_vivant"),
 ]

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from .forms import ChangementMotDePasseForm, ConnexionForm, NouveauMotDePasseForm, ReinitialisationForm
+from .sante import EN_PANNE, etat_des_parties
 
 
 class Connexion(auth_views.LoginView):
@@ -57,8 +59,17 @@ def mon_compte(request):
 
 
 @login_not_required
+@never_cache
 def sante(request):
-    """Vue minimale (ni base, ni gabarit) : contrôle de santé et plancher du banc de charge."""
+    """L'état de chaque partie (core/sante.py) : 503 si la base est en panne, 200 sinon (« dégradé » compris)."""
+    etat = etat_des_parties()
+    statut = 503 if etat["etat"] == EN_PANNE else 200
+    return JsonResponse(etat, status=statut, json_dumps_params={"ensure_ascii": False})
+
+
+@login_not_required
+def vivant(request):
+    """Vue minimale (ni base, ni gabarit, ni Redis) : le processus répond. Plancher du banc de charge."""
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from contractualisation.models import Contrat, Financement, ObjectifContrat, SourceFinancement
 from contractualisation.services import tableau_financement
 from core import nombres
+from core.taches import publier
 from fiches.models import Fiche
 from suivi.tableaux import cible
 
@@ -172,10 +173,9 @@ def cle_progression(annee, cle):
 
 
 def fichier_pret(annee):
+    """Le nom du classeur à jour dans le stockage (à lire par `default_storage.open`, local ou S3), ou None."""
     nom = nom_fichier(annee, cle_donnees(annee))
-    if not default_storage.exists(nom):
-        return None
-    return default_storage.path(nom) if hasattr(default_storage, "path") else nom
+    return nom if default_storage.exists(nom) else None
 
 
 def etat_export(annee, etat=None):
@@ -198,9 +198,12 @@ def lancer_export(annee):
     if default_storage.exists(nom_fichier(annee, cle)):
         return None
     total = contrats_de_l_annee(annee).count()
-    if not cache.add(cle_progression(annee, cle), {"fait": 0, "total": total}, timeout=3600):
-        return None  # déjà en cours
-    return generer_export_national.delay(annee, cle)
+    if not cache.add(cle_progression(annee, cle), {"fait": 0, "total": total}, timeout=3600) and cache.get(
+        cle_progression(annee, cle)
+    ):
+        return None  # déjà en cours (cache injoignable : relancée, la tâche ne refait pas un classeur existant)
+    publier(generer_export_national, (annee, cle))  # rien à valider avant : la tâche part tout de suite
+    return True
 
 
 def generer(annee, cle=None, contrats=None):

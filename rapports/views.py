@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -272,7 +273,9 @@ def national_etat(request):
 def national_telecharger(request):
     exiger_national(request)
     annee = annee_demandee(request)
-    chemin = national.fichier_pret(annee)
-    if chemin is None:
+    nom = national.fichier_pret(annee)
+    if nom is None:
         raise Http404("Le classeur national n'est pas encore prêt.")
-    return FileResponse(open(chemin, "rb"), as_attachment=True, filename=f"contrats-enfance-national-{annee}.xlsx")
+    return FileResponse(
+        default_storage.open(nom, "rb"), as_attachment=True, filename=f"contrats-enfance-national-{annee}.xlsx"
+    )

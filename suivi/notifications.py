@@ -1,7 +1,7 @@
 """Notifications : une ligne par destinataire et par événement (jamais deux), dans l'application et par
 e-mail selon la préférence de chacun (à chaque événement, résumé quotidien ou jamais)."""
 
-from django.db import transaction
+from core.taches import lancer
 
 from .enums import FrequenceNotification
 from .models import Notification
@@ -36,7 +36,7 @@ def notifier(destinataires, type, cle, titre, url="", email_deja_envoye=False):
     if nouvelles and not email_deja_envoye:
         from .tasks import envoyer_notifications
 
-        transaction.on_commit(lambda: envoyer_notifications.delay(cle))
+        lancer(envoyer_notifications, cle)
     return nouvelles
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from core import antivirus
 from core.fichiers import verifie
 from core.limites import COMMENTAIRE, verifier
+from core.taches import lancer
 from fiches.models import Fiche
 
 from .enums import StatutDecision, StatutReleve, StatutReunion, TypeNotification
@@ -56,7 +57,7 @@ def planifier_reunion(contrat, auteur, *, fiches, utilisateurs=(), externes=(), 
     )
     from .tasks import envoyer_invitations
 
-    transaction.on_commit(lambda: envoyer_invitations.delay(reunion.pk))
+    lancer(envoyer_invitations, reunion.pk)
     return reunion
 
 
@@ -99,7 +100,7 @@ def modifier_reunion(reunion, auteur, *, fiches, utilisateurs, externes=(), **ch
     )
     from .tasks import envoyer_invitations
 
-    transaction.on_commit(lambda: envoyer_invitations.delay(reunion.pk))
+    lancer(envoyer_invitations, reunion.pk)
     return reunion
 
 

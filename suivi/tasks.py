@@ -128,7 +128,7 @@ def rappeler_collectes():
 
 def _envoyer(notifications, sujet):
     destinataire = notifications[0].destinataire
-    site = getattr(settings, "URL_SITE", "")
+    site = settings.ADRESSE_SITE.rstrip("/")
     lignes = [f"- {n.titre}" + (f"\n  {site}{n.url}" if n.url else "") for n in notifications]
     corps = (
         "Bonjour,\n\n" + "\n".join(lignes) + f"\n\nVos notifications et vos préférences : {site}/suivi/notifications/"

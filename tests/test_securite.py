@@ -18,6 +18,7 @@ PUBLIQUES = {
     "reinitialisation_terminee",
     "accessibilite",
     "sante",
+    "sante_vivant",
     "pratiques:bibliotheque",
     "pratiques:detail",
     "pratiques:exporter",
@@ -90,6 +91,7 @@ def test_check_deploy_sans_avertissement(tmp_path):
         "DJANGO_ENV": "production",
         "SECRET_KEY": "k" * 10 + "une-cle-de-production-assez-longue-et-variee-0123456789",
         "ALLOWED_HOSTS": "contrat-enfance.exemple.gouv.fr",
+        "ADRESSE_SITE": "https://contrat-enfance.exemple.gouv.fr",
     }
     resultat = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
