@@ -110,6 +110,9 @@ def reprendre_analyses():
     """Avec un antivirus configuré : (re)programme l'analyse de tout fichier encore « en attente » (tâche
     perdue), bloqué par une panne de clamd, ou déposé avant la configuration de l'antivirus. Renvoie le nombre
     de fichiers repris."""
+    from .taches import publier
+    from .tasks import analyser_fichier
+
     if not configure():
         return 0
     repris = 0
@@ -121,6 +124,6 @@ def reprendre_analyses():
             if objet.analyse != Analyse.EN_ATTENTE:
                 modele.objects.filter(pk=objet.pk).update(analyse=Analyse.EN_ATTENTE)
                 objet.analyse = Analyse.EN_ATTENTE
-            programmer(objet)
+            publier(analyser_fichier, (objet._meta.label_lower, objet.pk))  # tout de suite : rien à valider
             repris += 1
     return repris
