@@ -136,7 +136,11 @@ def test_contributeur_remplit_une_fiche_et_le_second_enregistrement_perime_est_r
     page.locator("section.ce-rubrique--edition textarea").fill(
         "Version de la référente : prévoir un tuteur remplaçant. Version du contributeur : examens de juin."
     )
-    page.get_by_role("button", name="Enregistrer la rubrique").click()
+    # (on attend la réponse : l'écran de conflit précédent est encore affiché, et htmx ignorerait un clic sur
+    # « Remplacer » tant que cette requête est en cours)
+    with page.expect_response(lambda r: "/modifier/" in r.url and r.request.method == "POST") as reponse:
+        page.get_by_role("button", name="Enregistrer la rubrique").click()
+    assert reponse.value.status == 409
     expect(page.locator(".ce-conflit")).to_be_visible()
     expect(page.locator("section.ce-rubrique--edition textarea")).to_have_value(
         "Version de la référente : prévoir un tuteur remplaçant. Version du contributeur : examens de juin."
