@@ -103,6 +103,10 @@ def serveur(redis_jetable, settings):
     conf.update(broker_url=redis_jetable.url, task_always_eager=False)
     serveur = LiveServer("localhost")  # créé après les réglages : ses middlewares lisent SESSION_ENGINE
     yield serveur
+    for visiteur in Visiteur.ouverts:  # ferme les connexions HTTP gardées ouvertes (et la connexion à la base
+        visiteur.http.close()  # du fil qui les sert) avant d'arrêter le serveur
+    Visiteur.ouverts.clear()
+    time.sleep(0.2)
     serveur.stop()
     conf.update(avant)
 
@@ -122,10 +126,13 @@ def jeton(reponse):
 class Visiteur:
     """Un navigateur sans JavaScript : cookies, jeton CSRF, et le compte de chaque réponse."""
 
+    ouverts = []
+
     def __init__(self, base):
         self.base = base
         self.http = requests.Session()
         self.statuts = []
+        Visiteur.ouverts.append(self)
 
     def get(self, chemin):
         reponse = self.http.get(self.base + chemin, timeout=30, allow_redirects=False)
